@@ -1,0 +1,130 @@
+"""The `socso` command: the only module that prints or exits. Exit codes: 0 decided, 1 evaluation failure,
+2 bad rule set or bad case file. No traceback unless --debug."""
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import expressions as ex
+from .api import adjudicate as run_adjudication
+from .errors import EXIT_BAD_INPUT, SocsoError, did_you_mean
+from .runner import Engine
+from .trace import to_json, to_text
+from .validator import load_case, load_ruleset
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Adjudicate SOCSO (PERKESO) cases under Act 4 from YAML rules, with an explainable trace.")
+
+DEFAULT_RULES = Path(os.environ.get("SOCSO_RULES", "rules"))
+RulesOption = typer.Option(DEFAULT_RULES, "--rules", help="Directory of rule and parameter files.")
+DebugOption = typer.Option(False, "--debug", help="Show the Python traceback of a failure.")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fail(error: SocsoError, debug: bool) -> None:
+    if debug:
+        raise error
+    typer.echo(error.render(), err=True)
+    raise typer.Exit(error.exit_code)
+
+
+@app.command()
+def adjudicate(case: Path = typer.Argument(..., help="Case file (YAML or JSON)."),
+               rules: Path = RulesOption,
+               format: Format = typer.Option(Format.text, "--format", help="text for people, json for machines."),
+               output: Optional[Path] = typer.Option(None, "--output", help="Write the decision here, not stdout."),
+               check: bool = typer.Option(False, "--check", help="Also check durable_rules against Python."),
+               debug: bool = DebugOption) -> None:
+    """Decide a case: outcomes, benefits, what is still needed, and the trace."""
+    try:
+        engine = Engine(load_ruleset(rules))
+        decision = run_adjudication(engine, load_case(case, str(case)), str(case), check=check)
+    except SocsoError as error:
+        _fail(error, debug)
+        return
+    text = to_json(decision) if format is Format.json else to_text(decision)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command("check")
+def check_rules(rules: Path = typer.Argument(DEFAULT_RULES, help="Directory of rule and parameter files."),
+                debug: bool = DebugOption) -> None:
+    """Run every load-time check on a rule set and report every problem found."""
+    try:
+        ruleset = load_ruleset(rules)
+    except SocsoError as error:
+        count = len(error.diagnostics)
+        if not debug:
+            typer.echo(error.render(), err=True)
+            typer.echo(f"{count} error{'s' if count != 1 else ''} in {rules}", err=True)
+            raise typer.Exit(error.exit_code)
+        raise
+    typer.echo(f"{rules}: {len(ruleset.rules)} rules in {len(ruleset.files)} files, "
+               f"{len(ruleset.parameters.parameters)} parameters — no errors   {ruleset.version}")
+
+
+@app.command()
+def explain(rule_id: str = typer.Argument(..., help="A rule id, e.g. EI-COMMUTE-001."),
+            rules: Path = RulesOption, debug: bool = DebugOption) -> None:
+    """Show a rule: its citation, its dates, what it reads and what it concludes."""
+    try:
+        ruleset = load_ruleset(rules)
+    except SocsoError as error:
+        _fail(error, debug)
+        return
+    ids = [r.id for r in ruleset.rules]
+    if rule_id not in ids:
+        hint = did_you_mean(rule_id, ids)
+        typer.echo(f"error: no rule {rule_id} in {rules}" + (f"\n  hint: {hint}" if hint else ""), err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    info = ruleset.rule(rule_id)
+    rule = info.rule
+    out = [f"{rule.id}  {rule.title}", f"  rule set   {info.ruleset}   ({info.file}:{info.line})"]
+    if rule.citation.section:
+        out.append(f"  section    {rule.citation.section}")
+    if rule.citation.source:
+        out.append(f"  source     {rule.citation.source}")
+    if rule.citation.text:
+        out.append(f"  text       “{rule.citation.text.strip()}”")
+    out.append(f"  in force   from {rule.effective.from_}" + (f" to {rule.effective.to}" if rule.effective.to else ""))
+    if rule.exception_of:
+        out.append(f"  exception  of {rule.exception_of}")
+    overriders = ruleset.exceptions_of(rule.id)
+    if overriders:
+        out.append("  overridden by " + ", ".join(r.id for r in overriders))
+    out.append("  when" if rule.when else "  when       (always)")
+    out += [f"    - {text}" for text in rule.when]
+    out.append("  then")
+    out += [f"    {name} = {ex.render(node)}" for name, node in info.then.items()]
+    reads = info.reads() + info.reads_in_formulas()
+    if reads:
+        out.append("  reads")
+        out += [f"    {name} — {ruleset.fact_title(name) or 'parameter'}" for name in dict.fromkeys(reads)]
+    if rule.note:
+        out.append(f"  note       {rule.note.strip()}")
+    typer.echo("\n".join(out))
+
+
+def main() -> None:
+    try:
+        app()
+    except SocsoError as error:  # raised again under --debug: show the traceback, keep the exit code
+        import traceback
+        traceback.print_exc()
+        sys.exit(error.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""Compile the rules in force on a date into a durable_rules ruleset with generic actions.
+
+How the law's logic survives the Rete (DURABLE_RULES.md lists the traps):
+- Every fact is its own durable fact `{k: name, <typed field>: value}`: booleans in `b`, strings in `s`, dates as
+  day numbers in `d`, numbers as exact scaled integers (`lo` = floor, `hi` = ceil of value x 10^6) so that no
+  Decimal, float or mixed-type comparison reaches the C core.
+- A missing fact matches nothing, so a rule whose condition reads an unknown fact cannot fire: unknown is never
+  taken for false. `not x` compiles to the positive test `x == false`, never to durable's negation.
+- Conditions become a disjunction of conjunctions (one durable rule per alternative; the action fires the legal
+  rule once).
+- A comparison that is not `fact OP constant` (arithmetic, functions, two facts) is *lifted*: a helper rule waits
+  for its inputs, evaluates it exactly in Python, and asserts the boolean result as a fact the rule then tests.
+- `exception_of`: a rule with exceptions in force also needs each exception's `_applies.ID == false`; an exception
+  asserts `_applies.ID` true when it fires and false when its conditions are known to fail.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from . import expressions as ex
+from .parameters import ParameterReading
+from .validator import MAX_DNF_TERMS, RuleInfo, RuleSet
+
+SCALE = Decimal(10) ** 6
+MAX_MAGNITUDE = Decimal(2) ** 62 / SCALE  # keep scaled integers inside the core's signed 64 bits
+START_FACT = "_case"
+APPLIES = "_applies."
+LIFT = "_lift."
+
+
+@dataclass
+class Action:
+    """What a durable rule's generic action does: fire a legal rule, settle whether an exception applies, or
+    compute a lifted condition."""
+
+    kind: str  # "fire" | "applies_false" | "lift"
+    rule: RuleInfo | None = None
+    atom: ex.Node | None = None
+    fact: str = ""
+
+
+@dataclass
+class CompiledRules:
+    day: dt.date
+    in_force: list[RuleInfo]
+    readings: dict[str, ParameterReading]
+    definition: dict[str, Any]
+    actions: dict[str, Action]
+    needs_applies: set[str] = field(default_factory=set)
+    key: tuple = ()
+
+
+def parameter_readings(ruleset: RuleSet, rules: list[RuleInfo], day: dt.date) -> dict[str, ParameterReading]:
+    readings = {}
+    for info in rules:
+        for name in info.reads() + info.reads_in_formulas():
+            if name.startswith(ex.PARAMETER_PREFIX):
+                short = name[len(ex.PARAMETER_PREFIX):]
+                reading = ruleset.parameters.reading(short, day)
+                if reading is not None:  # validated: a rule in force always has its parameters
+                    readings[name] = reading
+    return readings
+
+
+def cache_key(ruleset: RuleSet, day: dt.date) -> tuple:
+    in_force = [r for r in ruleset.rules if r.rule.effective.contains(day)]
+    readings = parameter_readings(ruleset, in_force, day)
+    return (tuple(r.id for r in in_force),
+            tuple(sorted((name, r.effective_from) for name, r in readings.items())))
+
+
+def compile_rules(ruleset: RuleSet, day: dt.date) -> CompiledRules:
+    in_force = [r for r in ruleset.rules if r.rule.effective.contains(day)]  # sorted by id: order-independent
+    readings = parameter_readings(ruleset, in_force, day)
+    values = {name: reading.value for name, reading in readings.items()}
+    ids = {r.id for r in in_force}
+    exceptions = {r.id: [e for e in in_force if e.rule.exception_of == r.id] for r in in_force}
+    needs_applies = {r.id for r in in_force if r.rule.exception_of in ids}
+    builder = _Builder(ruleset, values)
+    for info in in_force:
+        condition = [ex.substitute(node, values) for node in info.when]
+        condition += [ex.Compare("==", ex.Ref(APPLIES + e.id), ex.Lit(False)) for e in exceptions[info.id]]
+        # a formula's inputs must be known before the rule may fire
+        formula_inputs = sorted({ref.name for node in info.then.values() for ref in ex.names_in(node)
+                                 if not ref.name.startswith(ex.PARAMETER_PREFIX)})
+        builder.add_alternatives(info.id, condition, Action("fire", rule=info), extra_facts=formula_inputs)
+        if info.id in needs_applies:
+            negated = ex.Not(ex.BoolOp("and", tuple(condition)) if condition else ex.Lit(True))
+            builder.add_alternatives(f"{info.id}~fails", [negated], Action("applies_false", rule=info))
+    return CompiledRules(day, in_force, readings, builder.definition, builder.actions, needs_applies,
+                         cache_key(ruleset, day))
+
+
+class _Builder:
+    def __init__(self, ruleset: RuleSet, values: dict[str, Any]):
+        self.facts = ruleset.facts
+        self.definition: dict[str, Any] = {}
+        self.actions: dict[str, Action] = {}
+        self.lifted: dict[str, ex.Node] = {}
+
+    def add_alternatives(self, name: str, condition: list[ex.Node], action: Action,
+                         extra_facts: list[str] | None = None) -> None:
+        node = ex.BoolOp("and", tuple(condition)) if condition else ex.Lit(True)
+        terms = ex.disjunctive_normal_form(ex.negation_normal_form(node), MAX_DNF_TERMS)
+        for index, term in enumerate(terms):
+            patterns = self._patterns(term, extra_facts or [])
+            if patterns is None:
+                continue  # a constant-false alternative can never fire
+            rule_name = f"{name}#{index}"
+            self.definition[rule_name] = {"all": patterns}
+            self.actions[rule_name] = action
+
+    def _patterns(self, term: tuple[ex.Node, ...], extra_facts: list[str]) -> list[dict[str, Any]] | None:
+        tests: dict[str, list[dict[str, Any]]] = {}
+        for atom in term:
+            compiled = self._native(atom)
+            if compiled is True:
+                continue
+            if compiled is False:
+                return None
+            if compiled is None:
+                fact, test = self._lift(atom), {"b": True}
+            else:
+                fact, test = compiled
+            tests.setdefault(fact, []).append(test)
+        for fact in extra_facts:
+            tests.setdefault(fact, [])
+        if not tests:
+            tests[START_FACT] = []
+        patterns = []
+        for index, (fact, fact_tests) in enumerate(sorted(tests.items())):
+            expression = {"$and": [{"k": fact}] + fact_tests} if fact_tests else {"k": fact}
+            patterns.append({f"p{index}": expression})
+        return patterns
+
+    def _lift(self, atom: ex.Node) -> str:
+        text = ex.render(atom)
+        fact = LIFT + hashlib.sha1(text.encode()).hexdigest()[:12]
+        if fact not in self.lifted:
+            self.lifted[fact] = atom
+            inputs = sorted({ref.name for ref in ex.names_in(atom)})
+            self.definition[f"{fact}#0"] = {"all": [{f"p{i}": {"k": name}} for i, name in enumerate(inputs)]
+                                            or [{"p0": {"k": START_FACT}}]}
+            self.actions[f"{fact}#0"] = Action("lift", atom=atom, fact=fact)
+        return fact
+
+    def _native(self, atom: ex.Node) -> tuple[str, dict[str, Any]] | bool | None:
+        """(fact, test) for a comparison of one fact with constants; True/False for a constant; None to lift."""
+        if not ex.names_in(atom):
+            value = ex.evaluate(atom, lambda name: ex.UNKNOWN)
+            return bool(value)
+        if isinstance(atom, ex.In) and isinstance(atom.operand, ex.Ref):
+            kind = self._kind(atom.operand.name)
+            if kind not in ("b", "s"):
+                return None
+            if atom.negated:
+                return atom.operand.name, {"$and": [{"$neq": {kind: i.value}} for i in atom.items]}
+            return atom.operand.name, {"$or": [{kind: i.value} for i in atom.items]}
+        if not isinstance(atom, ex.Compare):
+            return None
+        op, left, right = atom.op, atom.left, atom.right
+        if isinstance(right, ex.Ref) and isinstance(left, ex.Lit):
+            op, left, right = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}.get(op, op), right, left
+        if not (isinstance(left, ex.Ref) and isinstance(right, ex.Lit)):
+            return None
+        kind, value = self._kind(left.name), right.value
+        if kind in ("b", "s"):
+            return left.name, ({kind: value} if op == "==" else {"$neq": {kind: value}})
+        if kind == "d":
+            return left.name, _ordered(op, "d", value.toordinal())
+        scaled = value * SCALE
+        if scaled != scaled.to_integral_value() or abs(value) >= MAX_MAGNITUDE:
+            return None
+        scaled = int(scaled)
+        # lo = floor(x*S), hi = ceil(x*S): exact for every x, since the constant is a whole multiple of 1/S
+        if op == "<":
+            return left.name, {"$lt": {"lo": scaled}}
+        if op == ">=":
+            return left.name, {"$gte": {"lo": scaled}}
+        if op == "<=":
+            return left.name, {"$lte": {"hi": scaled}}
+        if op == ">":
+            return left.name, {"$gt": {"hi": scaled}}
+        if op == "==":
+            return left.name, {"$and": [{"lo": scaled}, {"hi": scaled}]}
+        return left.name, {"$or": [{"$neq": {"lo": scaled}}, {"$neq": {"hi": scaled}}]}
+
+    def _kind(self, name: str) -> str:
+        if name.startswith((APPLIES, LIFT)):
+            return "b"
+        return {"boolean": "b", "string": "s", "date": "d", "number": "n"}[self.facts[name].type]
+
+
+def _ordered(op: str, field_name: str, value: int) -> dict[str, Any]:
+    if op == "==":
+        return {field_name: value}
+    if op == "!=":
+        return {"$neq": {field_name: value}}
+    return {{"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[op]: {field_name: value}}
+
+
+def encode_fact(name: str, value: Any) -> dict[str, Any]:
+    """The durable fact for one known value (see the module docstring for the fields)."""
+    if isinstance(value, bool):
+        return {"k": name, "b": value}
+    if isinstance(value, str):
+        return {"k": name, "s": value}
+    if isinstance(value, dt.date):
+        return {"k": name, "d": value.toordinal()}
+    if isinstance(value, Decimal):
+        if abs(value) >= MAX_MAGNITUDE:
+            raise OverflowError(f"{name} = {value} is too large for the engine")
+        scaled = value * SCALE
+        return {"k": name, "lo": int(scaled.to_integral_value(ROUND_FLOOR)),
+                "hi": int(scaled.to_integral_value(ROUND_CEILING))}
+    raise TypeError(f"{name}: unsupported value {value!r}")

@@ -1,0 +1,216 @@
+"""Turn a run into a Decision: outcomes, benefits, determinations, what is missing, and for every rule either its
+firing (with inputs and dated parameters) or why it did not apply. Reads results; never changes them."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from . import __version__
+from . import expressions as ex
+from .facts import case_facts, fact_kind
+from .model import (BenefitStatus, Case, ContingencyDecision, Decision, Determination, Firing, MissingItem, NotApplied,
+                    ParameterUse, ValueUse)
+from .runner import RunResult, applies_now
+from .validator import RuleInfo, RuleSet
+
+
+def jsonable(value: Any) -> Any:
+    """A fact value as it appears in a decision: exact decimals as strings, dates as ISO text, unknown as null."""
+    if value is ex.UNKNOWN or value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _Explainer:
+    def __init__(self, ruleset: RuleSet, result: RunResult):
+        self.ruleset, self.result = ruleset, result
+        compiled = result.compiled
+        self.in_force = {r.id: r for r in compiled.in_force} if compiled else {}
+        self.exceptions = {rid: [e for e in self.in_force.values() if e.rule.exception_of == rid] for rid in self.in_force}
+        self.fired = {f.rule.id for f in result.firings}
+        self._status: dict[str, NotApplied] = {}
+        self._missing_memo: dict[str, set[str]] = {}
+
+    def lookup(self, name: str) -> Any:
+        return self.result.lookup(name)
+
+    def value_use(self, name: str) -> ValueUse:
+        source = "parameter" if name.startswith(ex.PARAMETER_PREFIX) else self.result.sources.get(name, "input")
+        return ValueUse(name=name, value=jsonable(self.lookup(name)), source=source)
+
+    # ---- why a rule did not apply
+
+    def status(self, info: RuleInfo) -> NotApplied:
+        if info.id not in self._status:
+            self._status[info.id] = self._why_not(info)
+        return self._status[info.id]
+
+    def _why_not(self, info: RuleInfo) -> NotApplied:
+        base = dict(rule_id=info.id, title=info.rule.title, citation=info.rule.citation)
+        day = self.result.day
+        if info.id not in self.in_force:
+            period = f"in force from {info.rule.effective.from_}" + (
+                f" to {info.rule.effective.to}" if info.rule.effective.to else "")
+            detail = (f"not in force on {day} ({period})" if day else
+                      "no governing date: the case has no accident, disease, invalidity notice or death date")
+            return NotApplied(status="not_in_force", detail=detail, **base)
+        unknown_conditions = []
+        for text, node in zip(info.rule.when, info.when):
+            value = ex.evaluate(node, self.lookup)
+            names = [ref.name for ref in ex.names_in(node)]
+            actual = [self.value_use(n) for n in dict.fromkeys(names)]
+            if value is False:
+                shown = ", ".join(f"{u.name} = {ex.render_value(self.lookup(u.name))}" for u in actual)
+                return NotApplied(status="condition_false", condition=text, actual=actual,
+                                  detail=f"first failing condition: {text} ({shown})", **base)
+            if value is ex.UNKNOWN:
+                unknown_conditions.append((text, node))
+        if unknown_conditions:
+            missing = sorted(set().union(*(self.missing_for_condition(node) for _, node in unknown_conditions)))
+            text = unknown_conditions[0][0]
+            return NotApplied(status="needs_facts", condition=text, missing=missing,
+                              detail="needs " + ", ".join(_describe_missing(m) for m in missing), **base)
+        for exc in self.exceptions.get(info.id, []):
+            applies = applies_now(exc, self.exceptions.get(exc.id, []), self.exceptions, self.lookup)
+            if applies is True:
+                return NotApplied(status="overridden", detail=f"overridden by exception {exc.id} "
+                                  f"({_cite(exc)}): {exc.rule.title}", **base)
+            if applies is ex.UNKNOWN:
+                missing = sorted(self.missing_for_rule(exc))
+                return NotApplied(status="needs_facts", missing=missing,
+                                  detail=f"exception {exc.id} may apply; needs "
+                                         + ", ".join(_describe_missing(m) for m in missing), **base)
+        # Every condition holds and no exception applies, yet the rule did not fire: the engine is wrong.
+        return NotApplied(status="needs_facts", detail="conditions hold but the rule did not fire (engine fault)",
+                          **base)
+
+    def missing_for_condition(self, node: ex.Node) -> set[str]:
+        found: set[str] = set()
+        for ref in ex.names_in(node):
+            if self.lookup(ref.name) is ex.UNKNOWN:
+                found |= self.missing_fact(ref.name)
+        return found
+
+    def missing_for_rule(self, info: RuleInfo) -> set[str]:
+        found: set[str] = set()
+        for node in info.when:
+            if ex.evaluate(node, self.lookup) is ex.UNKNOWN:
+                found |= self.missing_for_condition(node)
+        return found
+
+    def missing_fact(self, name: str) -> set[str]:
+        """The case inputs and findings that would have to be known for `name` to become known."""
+        if name in self._missing_memo:
+            return self._missing_memo[name]
+        self._missing_memo[name] = set()  # the rule set is acyclic; this only guards the recursion
+        if name in case_facts():
+            found = {name}
+        else:
+            found = set()
+            for info in self.in_force.values():
+                if name in info.then and self.status(info).status == "needs_facts":
+                    found |= set(self.status(info).missing)
+        self._missing_memo[name] = found
+        return found
+
+    # ---- the decision
+
+    def firing(self, record) -> Firing:
+        info = record.rule
+        readings = self.result.compiled.readings
+        parameters = [ParameterUse(name=n, value=jsonable(readings[n].value), effective_from=readings[n].effective_from,
+                                   source=readings[n].source, confidence=readings[n].confidence)
+                      for n in info.reads() + info.reads_in_formulas() if n in readings]
+        inputs = [self.value_use(n) for n in record.inputs if not n.startswith(ex.PARAMETER_PREFIX)]
+        return Firing(step=record.step, rule_id=info.id, title=info.rule.title, citation=info.rule.citation,
+                      effective=info.rule.effective, file=info.file, line=info.line, inputs=inputs,
+                      parameters=parameters, concluded={k: jsonable(v) for k, v in record.concluded.items()})
+
+    def concluded_by(self, fact: str) -> RuleInfo | None:
+        source = self.result.sources.get(fact)
+        return self.ruleset.rule(source) if source and source != "input" else None
+
+    def pending(self, fact: str) -> list[str]:
+        return sorted(self.missing_fact(fact))
+
+    def contingency(self, fact: str, title: str) -> ContingencyDecision:
+        value = self.lookup(fact)
+        benefits = [self.benefit(name, decl.title, value) for name, decl in sorted(self.ruleset.declarations.items())
+                    if decl.role == "benefit" and decl.contingency == fact]
+        if value is ex.UNKNOWN:
+            needs = self.pending(fact)
+            reason = ("undetermined: needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
+                "undetermined: no rule in force decides it on the governing date"
+            return ContingencyDecision(fact=fact, title=title, outcome="undetermined", reason=reason, benefits=benefits)
+        rule = self.concluded_by(fact)
+        return ContingencyDecision(fact=fact, title=title, outcome=value, rule_id=rule.id,
+                                   reason=f"{rule.id} ({_cite(rule)}): {rule.rule.title}", benefits=benefits)
+
+    def benefit(self, fact: str, title: str, outcome: Any) -> BenefitStatus:
+        if outcome == "not_covered":
+            return BenefitStatus(fact=fact, title=title, status="does_not_apply", reason="the contingency is not covered")
+        value = self.lookup(fact)
+        if outcome is ex.UNKNOWN or value is ex.UNKNOWN:
+            needs = self.pending(fact) if outcome is not ex.UNKNOWN else []
+            reason = ("needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
+                "undetermined until the contingency is decided" if outcome is ex.UNKNOWN else \
+                "no rule in force decides it on the governing date"
+            return BenefitStatus(fact=fact, title=title, status="undetermined", reason=reason)
+        rule = self.concluded_by(fact)
+        return BenefitStatus(fact=fact, title=title, status="applies" if value else "does_not_apply",
+                             rule_id=rule.id, reason=f"{rule.id} ({_cite(rule)}): {rule.rule.title}")
+
+    def decide(self, case_file: str) -> Decision:
+        result, ruleset = self.result, self.ruleset
+        events = {"accident": result.case.accident, "disease": result.case.disease,
+                  "invalidity": result.case.invalidity, "death": result.case.death}
+        contingencies = [self.contingency(name, decl.title) for name, decl in sorted(ruleset.declarations.items())
+                         if decl.role == "outcome" and events.get(decl.event or "") is not None]
+        determinations = []
+        for name, decl in sorted(ruleset.declarations.items()):
+            if decl.role == "determination":
+                rule = self.concluded_by(name)
+                determinations.append(Determination(fact=name, title=decl.title, value=jsonable(self.lookup(name)),
+                                                    rule_id=rule.id if rule else None))
+        wanted: set[str] = set()
+        for c in contingencies:
+            if c.outcome == "undetermined":
+                wanted |= self.missing_fact(c.fact)
+            elif c.outcome == "covered":
+                for b in c.benefits:
+                    if b.status == "undetermined":
+                        wanted |= self.missing_fact(b.fact)
+        for d in determinations:
+            if d.value is None:
+                wanted |= self.missing_fact(d.fact)
+        if result.day is None:
+            wanted |= set(Case.GOVERNING_DATES)
+        not_applied = [self.status(info) for info in ruleset.rules if info.id not in self.fired]
+        missing = []
+        for name in sorted(wanted):
+            needed_by = sorted(n.rule_id for n in not_applied if name in n.missing)
+            missing.append(MissingItem(name=name, kind=fact_kind(name), description=ruleset.fact_title(name),
+                                       needed_by=needed_by))
+        return Decision(case_id=result.case.case_id, case_file=case_file, governing_date=result.day,
+                        rules_version=ruleset.version, engine_version=__version__, contingencies=contingencies,
+                        determinations=determinations, missing=missing,
+                        fired=[self.firing(f) for f in result.firings], not_applied=not_applied)
+
+
+def _cite(info: RuleInfo) -> str:
+    return info.rule.citation.section or info.rule.citation.source or ""
+
+
+def _describe_missing(name: str) -> str:
+    return {"finding": "officer's finding", "evidence": "evidence", "fact": "fact"}[fact_kind(name)] + f" {name}"
+
+
+def explain(ruleset: RuleSet, result: RunResult, case_file: str) -> Decision:
+    return _Explainer(ruleset, result).decide(case_file)

@@ -1,0 +1,617 @@
+"""The condition and formula language: a tokenizer and parser with positions, a type checker, and an exact
+three-valued evaluator (Decimal numbers; a missing fact is *unknown*, never false). Nothing here calls eval."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from typing import Any, Callable, Iterable, Mapping, Union
+
+PARAMETER_PREFIX = "parameters."
+
+
+class Unknown:
+    """The value of a fact that is not known (Kleene logic's third value)."""
+
+    _instance = None
+
+    def __new__(cls):  # one shared instance, so `is UNKNOWN` works everywhere
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "unknown"
+
+
+UNKNOWN = Unknown()
+
+
+class ExpressionError(Exception):
+    """A syntax or type error at `offset` (0-based, within the expression text)."""
+
+    def __init__(self, code: str, name: str, message: str, offset: int, hint: str = ""):
+        self.code, self.name, self.message, self.offset, self.hint = code, name, message, offset, hint
+        super().__init__(message)
+
+
+# ---------------------------------------------------------------- syntax tree
+
+@dataclass(frozen=True)
+class Lit:
+    value: Any
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Ref:
+    name: str
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Call:
+    fn: str
+    args: tuple
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Any
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Neg:
+    operand: Any
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # 'and' | 'or'
+    operands: tuple
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # == != < <= > >=
+    left: Any
+    right: Any
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class In:
+    operand: Any
+    items: tuple  # of Lit
+    negated: bool = False
+    pos: int = 0
+
+
+@dataclass(frozen=True)
+class Arith:
+    op: str  # + - * /
+    left: Any
+    right: Any
+    pos: int = 0
+
+
+Node = Union[Lit, Ref, Call, Not, Neg, BoolOp, Compare, In, Arith]
+
+# ---------------------------------------------------------------- tokenizer
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<date>\d{4}-\d{2}-\d{2})
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<string>"[^"\\]*"|'[^'\\]*')
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<op>==|!=|<=|>=|<|>|\+|-|\*|/|\(|\)|\[|\]|,)
+""", re.VERBOSE)
+
+KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    pos: int
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens, pos = [], 0
+    while pos < len(text):
+        match = _TOKEN.match(text, pos)
+        if not match:
+            raise ExpressionError("RS-107", "expression-syntax", f"unexpected character '{text[pos]}'", pos)
+        kind = match.lastgroup
+        if kind != "ws":
+            word = match.group()
+            if kind == "name" and word in KEYWORDS:
+                kind = word
+            tokens.append(Token(kind, word, pos))
+        pos = match.end()
+    tokens.append(Token("end", "", len(text)))
+    return tokens
+
+
+# ---------------------------------------------------------------- parser (precedence climbing)
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = tokenize(text)
+        self.i = 0
+
+    def peek(self) -> Token:
+        return self.tokens[self.i]
+
+    def take(self, *kinds_or_ops: str) -> Token | None:
+        token = self.peek()
+        if token.kind in kinds_or_ops or (token.kind == "op" and token.text in kinds_or_ops):
+            self.i += 1
+            return token
+        return None
+
+    def expect(self, op: str, what: str) -> Token:
+        token = self.take(op)
+        if token is None:
+            found = self.peek()
+            raise ExpressionError("RS-107", "expression-syntax",
+                                  f"expected {what}, found {found.text or 'the end of the expression'}", found.pos)
+        return token
+
+    def parse(self) -> Node:
+        node = self.parse_or()
+        token = self.peek()
+        if token.kind != "end":
+            raise ExpressionError("RS-107", "expression-syntax", f"unexpected '{token.text}'", token.pos,
+                                  "combine conditions with 'and' or 'or'")
+        return node
+
+    def parse_or(self) -> Node:
+        first = self.parse_and()
+        operands = [first]
+        while self.take("or"):
+            operands.append(self.parse_and())
+        return first if len(operands) == 1 else BoolOp("or", tuple(operands), _pos(first))
+
+    def parse_and(self) -> Node:
+        first = self.parse_not()
+        operands = [first]
+        while self.take("and"):
+            operands.append(self.parse_not())
+        return first if len(operands) == 1 else BoolOp("and", tuple(operands), _pos(first))
+
+    def parse_not(self) -> Node:
+        token = self.take("not")
+        if token:
+            return Not(self.parse_not(), token.pos)
+        return self.parse_comparison()
+
+    def parse_comparison(self) -> Node:
+        left = self.parse_sum()
+        token = self.peek()
+        if token.kind == "op" and token.text in ("==", "!=", "<", "<=", ">", ">="):
+            self.i += 1
+            return Compare(token.text, left, self.parse_sum(), token.pos)
+        negated = False
+        if token.kind == "not" and self.tokens[self.i + 1].kind == "in":
+            self.i += 1
+            negated = True
+        if self.take("in"):
+            self.expect("[", "'[' to start a list")
+            items = [self.parse_literal()]
+            while self.take(","):
+                items.append(self.parse_literal())
+            self.expect("]", "']' to close the list")
+            return In(left, tuple(items), negated, token.pos)
+        return left
+
+    def parse_literal(self) -> Lit:
+        node = self.parse_atom()
+        if isinstance(node, Neg) and isinstance(node.operand, Lit):
+            return Lit(-node.operand.value, node.pos)
+        if not isinstance(node, Lit):
+            raise ExpressionError("RS-107", "expression-syntax", "a list may hold only literal values", _pos(node))
+        return node
+
+    def parse_sum(self) -> Node:
+        node = self.parse_product()
+        while True:
+            token = self.take("+", "-")
+            if not token:
+                return node
+            node = Arith(token.text, node, self.parse_product(), token.pos)
+
+    def parse_product(self) -> Node:
+        node = self.parse_unary()
+        while True:
+            token = self.take("*", "/")
+            if not token:
+                return node
+            node = Arith(token.text, node, self.parse_unary(), token.pos)
+
+    def parse_unary(self) -> Node:
+        token = self.take("-")
+        if token:
+            return Neg(self.parse_unary(), token.pos)
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node:
+        token = self.peek()
+        self.i += 1
+        if token.kind == "number":
+            return Lit(Decimal(token.text), token.pos)
+        if token.kind == "date":
+            try:
+                return Lit(dt.date.fromisoformat(token.text), token.pos)
+            except ValueError:
+                raise ExpressionError("RS-107", "expression-syntax", f"'{token.text}' is not a real calendar date",
+                                      token.pos) from None
+        if token.kind == "string":
+            return Lit(token.text[1:-1], token.pos)
+        if token.kind in ("true", "false"):
+            return Lit(token.kind == "true", token.pos)
+        if token.kind == "name":
+            if self.take("("):
+                args = []
+                if not self.take(")"):
+                    args.append(self.parse_sum())
+                    while self.take(","):
+                        args.append(self.parse_sum())
+                    self.expect(")", "')' to close the call")
+                return Call(token.text, tuple(args), token.pos)
+            return Ref(token.text, token.pos)
+        if token.kind == "op" and token.text == "(":
+            node = self.parse_or()
+            self.expect(")", "')'")
+            return node
+        raise ExpressionError("RS-107", "expression-syntax",
+                              f"expected a value, found {token.text or 'the end of the expression'}", token.pos)
+
+
+def _pos(node: Node) -> int:
+    return getattr(node, "pos", 0)
+
+
+def parse(text: str) -> Node:
+    """Parse one expression; raises ExpressionError with the offset of the problem."""
+    return _Parser(text).parse()
+
+
+# ---------------------------------------------------------------- functions
+
+def _age_on(birth: dt.date, on: dt.date) -> Decimal:
+    # Age in completed years: a person born on 29 February attains a new age on 1 March in common years
+    # (the anniversary has not yet come on 28 February).
+    years = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return Decimal(years)
+
+
+def _months_between(start: dt.date, end: dt.date) -> Decimal:
+    months = (end.year - start.year) * 12 + (end.month - start.month) - (end.day < start.day)
+    return Decimal(months)
+
+
+def _round_half_up(value: Decimal, places: Decimal) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Function:
+    params: tuple[str, ...]
+    result: str
+    impl: Callable[..., Any]
+    doc: str
+
+
+FUNCTIONS: dict[str, Function] = {
+    "age_on": Function(("date", "date"), "number", _age_on,
+                       "age_on(birth_date, on_date): completed years of age on a date"),
+    "days_between": Function(("date", "date"), "number", lambda a, b: Decimal((b - a).days),
+                             "days_between(start, end): days from start to end (end - start)"),
+    "months_between": Function(("date", "date"), "number", _months_between,
+                               "months_between(start, end): complete calendar months from start to end"),
+    "min": Function(("number", "number"), "number", min, "min(a, b)"),
+    "max": Function(("number", "number"), "number", max, "max(a, b)"),
+    "round_half_up": Function(("number", "number"), "number", _round_half_up,
+                              "round_half_up(x, places): x rounded half up to `places` decimals"),
+    "floor": Function(("number",), "number", lambda x: x.to_integral_value(rounding=ROUND_FLOOR),
+                      "floor(x): the greatest whole number not above x"),
+}
+
+# ---------------------------------------------------------------- types
+
+TYPES = ("boolean", "string", "number", "date")
+
+
+def type_of_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, Decimal)):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, str):
+        return "string"
+    raise TypeError(f"unsupported value {value!r}")
+
+
+@dataclass(frozen=True)
+class FactType:
+    """What the type checker knows of a fact: its type and, for enumerations, the allowed values."""
+
+    type: str
+    values: tuple[str, ...] = ()
+
+
+def _err(code: str, name: str, message: str, node: Node, hint: str = "") -> ExpressionError:
+    return ExpressionError(code, name, message, _pos(node), hint)
+
+
+def check(node: Node, facts: Mapping[str, FactType], parameters: Mapping[str, str],
+          unknown_name: Callable[[str, int], ExpressionError]) -> str:
+    """Type-check `node`; returns its type. `unknown_name` builds the error for a name nothing defines."""
+    if isinstance(node, Lit):
+        return type_of_value(node.value)
+    if isinstance(node, Ref):
+        if node.name.startswith(PARAMETER_PREFIX):
+            name = node.name[len(PARAMETER_PREFIX):]
+            if name not in parameters:
+                raise unknown_name(node.name, node.pos)
+            return parameters[name]
+        if node.name not in facts:
+            raise unknown_name(node.name, node.pos)
+        return facts[node.name].type
+    if isinstance(node, Call):
+        fn = FUNCTIONS.get(node.fn)
+        if fn is None:
+            from .errors import did_you_mean
+            raise _err("RS-108", "type-error", f"unknown function '{node.fn}'", node,
+                       did_you_mean(node.fn, FUNCTIONS) or "functions: " + ", ".join(sorted(FUNCTIONS)))
+        if len(node.args) != len(fn.params):
+            raise _err("RS-108", "type-error", f"{node.fn} takes {len(fn.params)} argument(s), not {len(node.args)}",
+                       node, fn.doc)
+        for arg, want in zip(node.args, fn.params):
+            got = check(arg, facts, parameters, unknown_name)
+            if got != want:
+                raise _err("RS-108", "type-error", f"{node.fn} expects a {want} here, not a {got}", arg, fn.doc)
+        return fn.result
+    if isinstance(node, (Not, BoolOp)):
+        for operand in (node.operands if isinstance(node, BoolOp) else (node.operand,)):
+            got = check(operand, facts, parameters, unknown_name)
+            if got != "boolean":
+                raise _err("RS-108", "type-error", f"'{_op_word(node)}' needs true/false operands, not a {got}",
+                           operand)
+        return "boolean"
+    if isinstance(node, Neg):
+        if check(node.operand, facts, parameters, unknown_name) != "number":
+            raise _err("RS-108", "type-error", "'-' needs a number", node)
+        return "number"
+    if isinstance(node, Arith):
+        for side in (node.left, node.right):
+            got = check(side, facts, parameters, unknown_name)
+            if got != "number":
+                raise _err("RS-108", "type-error", f"'{node.op}' needs numbers, not a {got}", side,
+                           "for dates use days_between, months_between or age_on")
+        return "number"
+    if isinstance(node, Compare):
+        left = check(node.left, facts, parameters, unknown_name)
+        right = check(node.right, facts, parameters, unknown_name)
+        if left != right:
+            raise _err("RS-108", "type-error", f"cannot compare a {left} with a {right}", node)
+        if node.op not in ("==", "!=") and left in ("boolean", "string"):
+            raise _err("RS-108", "type-error", f"'{node.op}' orders numbers and dates, not {left}s", node)
+        _check_enum_literals(node.left, (node.right,), facts)
+        _check_enum_literals(node.right, (node.left,), facts)
+        return "boolean"
+    if isinstance(node, In):
+        left = check(node.operand, facts, parameters, unknown_name)
+        for item in node.items:
+            got = type_of_value(item.value)
+            if got != left:
+                raise _err("RS-108", "type-error", f"the list holds a {got}, but the value tested is a {left}", item)
+        _check_enum_literals(node.operand, node.items, facts)
+        return "boolean"
+    raise TypeError(node)
+
+
+def _op_word(node: Node) -> str:
+    return node.op if isinstance(node, BoolOp) else "not"
+
+
+def _check_enum_literals(side: Node, others: Iterable[Node], facts: Mapping[str, FactType]) -> None:
+    if not isinstance(side, Ref) or side.name not in facts or not facts[side.name].values:
+        return
+    allowed = facts[side.name].values
+    for other in others:
+        if isinstance(other, Lit) and isinstance(other.value, str) and other.value not in allowed:
+            from .errors import did_you_mean
+            raise _err("RS-108", "unknown-value",
+                       f"'{side.name}' is never \"{other.value}\"; its values are: " + ", ".join(allowed), other,
+                       did_you_mean(other.value, allowed))
+
+
+# ---------------------------------------------------------------- evaluation
+
+class EvaluationFailure(Exception):
+    """A formula could not be evaluated on known values (division by zero, an invalid operation)."""
+
+
+def evaluate(node: Node, lookup: Callable[[str], Any]) -> Any:
+    """Evaluate `node` in three-valued logic. `lookup(name)` returns a value or UNKNOWN."""
+    if isinstance(node, Lit):
+        return node.value
+    if isinstance(node, Ref):
+        return lookup(node.name)
+    if isinstance(node, BoolOp):
+        values = [evaluate(operand, lookup) for operand in node.operands]
+        decisive = node.op == "or"  # True decides an 'or', False decides an 'and'
+        if decisive in values:
+            return decisive
+        return UNKNOWN if UNKNOWN in values else (not decisive)
+    if isinstance(node, Not):
+        value = evaluate(node.operand, lookup)
+        return UNKNOWN if value is UNKNOWN else not value
+    args = [evaluate(child, lookup) for child in _children(node)]
+    if any(arg is UNKNOWN for arg in args):
+        return UNKNOWN
+    try:
+        if isinstance(node, Neg):
+            return -args[0]
+        if isinstance(node, Call):
+            return FUNCTIONS[node.fn].impl(*args)
+        if isinstance(node, Arith):
+            left, right = args
+            if node.op == "/" and right == 0:
+                raise EvaluationFailure("division by zero")
+            return {"+": left + right, "-": left - right, "*": left * right}[node.op] if node.op != "/" else left / right
+        if isinstance(node, Compare):
+            return compare(node.op, args[0], args[1])
+        if isinstance(node, In):
+            found = args[0] in [item.value for item in node.items]
+            return found != node.negated
+    except (InvalidOperation, DivisionByZero, ArithmeticError) as exc:
+        raise EvaluationFailure(str(exc)) from None
+    raise TypeError(node)
+
+
+def compare(op: str, left: Any, right: Any) -> bool:
+    if op == "==":
+        return left == right
+    if op == "!=":
+        return left != right
+    if op == "<":
+        return left < right
+    if op == "<=":
+        return left <= right
+    if op == ">":
+        return left > right
+    return left >= right
+
+
+def _children(node: Node) -> tuple:
+    if isinstance(node, (Neg, Not)):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, (Arith, Compare)):
+        return (node.left, node.right)
+    if isinstance(node, In):
+        return (node.operand,)
+    if isinstance(node, BoolOp):
+        return node.operands
+    return ()
+
+
+def names_in(node: Node) -> list[Ref]:
+    """Every name an expression reads, in order of appearance."""
+    if isinstance(node, Ref):
+        return [node]
+    found: list[Ref] = []
+    for child in _children(node):
+        found.extend(names_in(child))
+    return found
+
+
+def substitute(node: Node, values: Mapping[str, Any]) -> Node:
+    """Replace the names in `values` (parameters, on a given date) by literals."""
+    if isinstance(node, Ref):
+        return Lit(values[node.name], node.pos) if node.name in values else node
+    if isinstance(node, Lit):
+        return node
+    if isinstance(node, Call):
+        return Call(node.fn, tuple(substitute(a, values) for a in node.args), node.pos)
+    if isinstance(node, (Neg, Not)):
+        return type(node)(substitute(node.operand, values), node.pos)
+    if isinstance(node, BoolOp):
+        return BoolOp(node.op, tuple(substitute(o, values) for o in node.operands), node.pos)
+    if isinstance(node, (Arith, Compare)):
+        return type(node)(node.op, substitute(node.left, values), substitute(node.right, values), node.pos)
+    if isinstance(node, In):
+        return In(substitute(node.operand, values), node.items, node.negated, node.pos)
+    raise TypeError(node)
+
+
+# ---------------------------------------------------------------- normal forms, for compiling to a Rete
+
+_NEGATED = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
+
+
+def negation_normal_form(node: Node, negate: bool = False) -> Node:
+    """Push every 'not' down to the comparisons. Sound in Kleene logic: not(a and b) == not a or not b,
+    and not(x < 5) == (x >= 5) for a known x, both being unknown for an unknown x."""
+    if isinstance(node, Not):
+        return negation_normal_form(node.operand, not negate)
+    if isinstance(node, BoolOp):
+        op = node.op if not negate else ("or" if node.op == "and" else "and")
+        return BoolOp(op, tuple(negation_normal_form(o, negate) for o in node.operands), node.pos)
+    if isinstance(node, Compare):
+        return Compare(_NEGATED[node.op], node.left, node.right, node.pos) if negate else node
+    if isinstance(node, In):
+        return In(node.operand, node.items, node.negated != negate, node.pos)
+    # A bare boolean value (a fact, a parameter, a literal): compare it with true or false.
+    return Compare("==", node, Lit(not negate, _pos(node)), _pos(node))
+
+
+def disjunctive_normal_form(node: Node, limit: int) -> list[tuple[Node, ...]]:
+    """An NNF expression as a list of conjunctions of comparisons; raises OverflowError past `limit` terms."""
+    if isinstance(node, BoolOp) and node.op == "or":
+        terms: list[tuple[Node, ...]] = []
+        for operand in node.operands:
+            terms.extend(disjunctive_normal_form(operand, limit))
+            if len(terms) > limit:
+                raise OverflowError(len(terms))
+        return terms
+    if isinstance(node, BoolOp) and node.op == "and":
+        terms = [()]
+        for operand in node.operands:
+            terms = [left + right for left in terms for right in disjunctive_normal_form(operand, limit)]
+            if len(terms) > limit:
+                raise OverflowError(len(terms))
+        return terms
+    return [(node,)]
+
+
+def render(node: Node) -> str:
+    """Canonical text of an expression (used as the identity of a computed condition and in traces)."""
+    if isinstance(node, Lit):
+        return render_value(node.value)
+    if isinstance(node, Ref):
+        return node.name
+    if isinstance(node, Call):
+        return f"{node.fn}({', '.join(render(a) for a in node.args)})"
+    if isinstance(node, Not):
+        return f"not {_wrap(node.operand)}"
+    if isinstance(node, Neg):
+        return f"-{_wrap(node.operand)}"
+    if isinstance(node, BoolOp):
+        return f" {node.op} ".join(_wrap(o) for o in node.operands)
+    if isinstance(node, (Compare, Arith)):
+        return f"{_wrap(node.left)} {node.op} {_wrap(node.right)}"
+    if isinstance(node, In):
+        items = ", ".join(render(i) for i in node.items)
+        return f"{_wrap(node.operand)} {'not in' if node.negated else 'in'} [{items}]"
+    raise TypeError(node)
+
+
+def _wrap(node: Node) -> str:
+    text = render(node)
+    return f"({text})" if isinstance(node, (BoolOp, Compare, Arith, In)) else text
+
+
+def render_value(value: Any) -> str:
+    if value is UNKNOWN:
+        return "unknown"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

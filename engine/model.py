@@ -1,0 +1,330 @@
+"""Typed, immutable models of rule files, parameter files, case files and decisions (the published contracts)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# ---------------------------------------------------------------- shared
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+RULE_ID = r"^[A-Z]{2,}(-[A-Z0-9]+)+$"
+FACT_NAME = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"
+Scalar = Union[bool, Decimal, dt.date, str]
+
+
+class Citation(Strict):
+    section: Optional[str] = Field(None, description="Section of Act 4, regulation or schedule applied, e.g. 's.24(1)(a)'.")
+    source: Optional[str] = Field(None, description="Address of the source, where the text is not the Act itself.")
+    text: Optional[str] = Field(None, description="The words of the law (or of the source) this rule implements.")
+
+
+class Effective(Strict):
+    from_: dt.date = Field(alias="from", description="First day the rule is in force (the law's own date).")
+    to: Optional[dt.date] = Field(None, description="Last day the rule is in force; absent or null while it still is.")
+
+    def contains(self, day: dt.date) -> bool:
+        return self.from_ <= day and (self.to is None or day <= self.to)
+
+    def overlaps(self, other: "Effective") -> bool:
+        return self.from_ <= (other.to or dt.date.max) and other.from_ <= (self.to or dt.date.max)
+
+
+# ---------------------------------------------------------------- rule files
+
+
+class Compute(Strict):
+    compute: str = Field(description="A formula in the expression language; its result is the concluded value.")
+
+
+class Rule(Strict):
+    id: str = Field(pattern=RULE_ID, description="Stable identifier, never reused, e.g. EI-COMMUTE-001.")
+    title: str = Field(min_length=3, description="What the rule decides, in one line.")
+    citation: Citation = Field(description="The provision applied; at least a section or a source.")
+    effective: Effective = Field(description="The dates the rule is in force.")
+    when: list[str] = Field(default_factory=list, description="Conditions, all of which must hold (expressions).")
+    then: dict[str, Union[Scalar, Compute]] = Field(
+        min_length=1, description="Facts the rule concludes: fact name -> literal value or {compute: formula}.")
+    exception_of: Optional[str] = Field(None, pattern=RULE_ID, description="The rule this one overrides when it applies.")
+    note: Optional[str] = Field(None, description="Why the rule reads as it does (interpretation, simplification).")
+
+
+class FactDeclaration(Strict):
+    type: Literal["boolean", "string", "number", "date"] = Field(description="The type of the concluded value.")
+    values: Optional[list[str]] = Field(None, description="For strings: the only values the fact can take.")
+    title: str = Field(description="What the fact means, for the decision and the trace.")
+    role: Optional[Literal["determination", "outcome", "benefit"]] = Field(
+        None, description="outcome: a contingency's covered/not_covered; benefit: whether a benefit applies; "
+                          "determination: a finding the decision reports (e.g. the contribution category).")
+    contingency: Optional[str] = Field(None, description="For a benefit: the outcome fact of its contingency.")
+    event: Optional[Literal["accident", "disease", "invalidity", "death"]] = Field(
+        None, description="For an outcome: the case section that makes the contingency relevant (it is reported "
+                          "only for cases that have it).")
+
+
+class NotModelled(Strict):
+    section: str = Field(description="The provision left out.")
+    reason: str = Field(description="Why it is not modelled, and what happens instead.")
+
+
+class RuleFile(Strict):
+    ruleset: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$", description="Dotted name of the rule set.")
+    title: str
+    description: Optional[str] = None
+    facts: dict[str, FactDeclaration] = Field(default_factory=dict, description="Facts the rules of this file conclude.")
+    rules: list[Rule] = Field(default_factory=list)
+    not_modelled: list[NotModelled] = Field(default_factory=list, description="Provisions deliberately left out.")
+
+
+class ParameterValue(Strict):
+    value: Scalar = Field(description="The value in force from this date.")
+    source: str = Field(description="Where the value comes from (address, DOMAIN.md section, statute).")
+    confidence: Literal["high", "medium-high", "medium", "low-medium", "low"] = Field(
+        description="Confidence in the value, as DOMAIN.md grades it.")
+    note: Optional[str] = None
+
+
+class Parameter(Strict):
+    title: str
+    unit: Optional[str] = None
+    description: Optional[str] = None
+    values: dict[dt.date, Optional[ParameterValue]] = Field(
+        min_length=1, description="Date the value takes effect -> value; null ends the provision.")
+
+
+class ParameterFile(Strict):
+    parameters: dict[str, Parameter]
+
+
+# ---------------------------------------------------------------- case files
+
+
+class Person(Strict):
+    name: Optional[str] = Field(None, description="For the record only.")
+    date_of_birth: Optional[dt.date] = None
+    foreign_worker: Optional[bool] = Field(None, description="Not a Malaysian citizen or permanent resident.")
+    receiving_invalidity_pension: Optional[bool] = Field(None, description="Receives an invalidity pension (s.20).")
+
+
+class Employment(Strict):
+    employer: Optional[str] = Field(None, description="For the record only.")
+    contract: Optional[Literal["service", "apprenticeship", "self_employed", "none"]] = Field(
+        None, description="The contract under which the person works.")
+    sector: Optional[Literal["private", "government_contract_or_temporary", "statutory_body_contract_or_temporary",
+                             "government_permanent", "statutory_body_permanent"]] = None
+    relationship_to_owner: Optional[Literal["none", "spouse", "sole_proprietor", "partner"]] = Field(
+        None, description="The person's relation to the owner of the business.")
+    domestic_worker: Optional[bool] = None
+    employer_role: Optional[Literal["principal", "immediate"]] = None
+    place_of_work: Optional[str] = None
+
+
+class ContributionMonth(Strict):
+    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
+    wage: Optional[Decimal] = Field(None, ge=0, description="Wages for the month, in RM.")
+    paid: Optional[bool] = None
+
+
+class Contributions(Strict):
+    contributed_before_age_55: Optional[bool] = Field(
+        None, description="At least one contribution was paid for the person before age 55.")
+    months: list[ContributionMonth] = Field(default_factory=list)
+
+
+class Journey(Strict):
+    purpose: Optional[Literal["residence_work", "employment", "meal_recess", "personal", "not_travelling"]] = Field(
+        None, description="residence_work: between residence or place of stay and work (s.24(1)(a)); employment: a "
+                          "journey for a reason connected with the employment (s.24(1)(b)); meal_recess: between work "
+                          "and the place of a meal in a recess (s.24(1)(c)); personal; not_travelling.")
+    origin: Optional[str] = Field(None, description="For the record: where the journey began.")
+    destination: Optional[str] = Field(None, description="For the record: where it was going.")
+    residence_kind: Optional[Literal["usual_residence", "other_place"]] = Field(
+        None, description="For residence_work: whether the residence end is the usual residence, or another place "
+                          "(second dwelling, family home, lodging) whose status needs an officer's finding.")
+    employer_instructed: Optional[bool] = Field(None, description="For employment: the employer directed the journey.")
+    recess_authorised: Optional[bool] = Field(None, description="For meal_recess: the recess was authorised.")
+    stop_or_detour: Optional[bool] = Field(
+        None, description="The journey had a stop or a departure from the direct route before the accident.")
+    stop_or_detour_description: Optional[str] = Field(None, description="For the record: what the stop or detour was.")
+
+
+class Emergency(Strict):
+    at_employer_premises: Optional[bool] = None
+    rescuing_or_protecting_persons: Optional[bool] = None
+
+
+class Accident(Strict):
+    date: Optional[dt.date] = None
+    time: Optional[str] = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, for the record.")
+    place: Optional[str] = None
+    description: Optional[str] = None
+    journey: Optional[Journey] = None
+    emergency: Optional[Emergency] = None
+
+
+class Disease(Strict):
+    diagnosis: Optional[str] = None
+    diagnosis_date: Optional[dt.date] = None
+    occupation: Optional[str] = None
+    exposure: Optional[str] = None
+    exposure_ended: Optional[dt.date] = None
+
+
+class Invalidity(Strict):
+    notice_date: Optional[dt.date] = Field(None, description="Date the Invalidity Notice was received.")
+    condition_onset: Optional[dt.date] = None
+    customary_earnings: Optional[Decimal] = Field(None, ge=0, description="RM a month, of a sound insured person.")
+    capable_earnings: Optional[Decimal] = Field(None, ge=0, description="RM a month the person can still earn.")
+
+
+class Death(Strict):
+    date: Optional[dt.date] = None
+    cause: Optional[str] = None
+
+
+class MedicalLeave(Strict):
+    days: Optional[int] = Field(None, ge=0, description="Days of certified medical leave, the accident day included.")
+    start: Optional[dt.date] = None
+    end: Optional[dt.date] = None
+
+
+class Findings(Strict):
+    """What the law leaves to the officer's judgement. Absent means not yet found, never false."""
+
+    place_of_residence_or_stay: Optional[bool] = Field(
+        None, description="s.24(1)(a): the residence end of the journey is, in law, a place of residence or stay.")
+    journey_connected_to_employment: Optional[bool] = Field(
+        None, description="s.24(1)(b): the journey was made for a reason directly connected to the employment.")
+    interruption_or_deviation: Optional[bool] = Field(
+        None, description="s.24(2): the accident occurred during an interruption of, or deviation from, the journey.")
+    medical_board_certified_invalidity: Optional[bool] = None
+
+
+class Evidence(Strict):
+    """Documents on file. Absent or false means not yet provided."""
+
+    police_report: Optional[bool] = None
+    sketch_map: Optional[bool] = None
+    medical_certificate: Optional[bool] = None
+
+
+class Expected(Strict):
+    """A golden case's expected decision, checked by the test suite (the engine ignores it)."""
+
+    outcomes: dict[str, Literal["covered", "not_covered", "undetermined"]] = Field(default_factory=dict)
+    determinations: dict[str, Scalar] = Field(default_factory=dict)
+    benefits: dict[str, Literal["applies", "does_not_apply", "undetermined"]] = Field(default_factory=dict)
+    fired: list[str] = Field(default_factory=list, description="Rule ids that must fire.")
+    not_fired: list[str] = Field(default_factory=list, description="Rule ids that must not fire.")
+    missing: list[str] = Field(default_factory=list, description="Facts or findings the decision must ask for.")
+
+
+class Case(Strict):
+    case_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    description: Optional[str] = None
+    person: Person = Field(default_factory=Person)
+    employment: Employment = Field(default_factory=Employment)
+    contributions: Contributions = Field(default_factory=Contributions)
+    accident: Optional[Accident] = None
+    disease: Optional[Disease] = None
+    invalidity: Optional[Invalidity] = None
+    death: Optional[Death] = None
+    medical_leave: Optional[MedicalLeave] = None
+    findings: Findings = Field(default_factory=Findings)
+    evidence: Evidence = Field(default_factory=Evidence)
+    expected: Optional[Expected] = None
+
+    # The law's governing date: EI benefits follow the accident (or diagnosis) date, the invalidity scheme the
+    # notice date, survivors' benefits the date of death.
+    GOVERNING_DATES: ClassVar[tuple[str, ...]] = ("accident.date", "disease.diagnosis_date", "invalidity.notice_date", "death.date")
+
+
+# ---------------------------------------------------------------- decisions
+
+
+class ValueUse(Strict):
+    name: str
+    value: Any
+    source: str = Field(description="'input' (the case file), 'computed', or the id of the rule that concluded it.")
+
+
+class ParameterUse(Strict):
+    name: str
+    value: Any
+    effective_from: dt.date
+    source: str
+    confidence: str
+
+
+class Firing(Strict):
+    step: int
+    rule_id: str
+    title: str
+    citation: Citation
+    effective: Effective
+    file: str
+    line: int
+    inputs: list[ValueUse]
+    parameters: list[ParameterUse]
+    concluded: dict[str, Any]
+
+
+class NotApplied(Strict):
+    rule_id: str
+    title: str
+    citation: Citation
+    status: Literal["not_in_force", "condition_false", "needs_facts", "overridden"]
+    detail: str
+    condition: Optional[str] = None
+    actual: list[ValueUse] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+
+
+class MissingItem(Strict):
+    name: str
+    kind: Literal["finding", "evidence", "fact"]
+    description: str
+    needed_by: list[str]
+
+
+class BenefitStatus(Strict):
+    fact: str
+    title: str
+    status: Literal["applies", "does_not_apply", "undetermined"]
+    rule_id: Optional[str] = None
+    reason: str
+
+
+class ContingencyDecision(Strict):
+    fact: str
+    title: str
+    outcome: Literal["covered", "not_covered", "undetermined"]
+    rule_id: Optional[str] = None
+    reason: str
+    benefits: list[BenefitStatus]
+
+
+class Determination(Strict):
+    fact: str
+    title: str
+    value: Any
+    rule_id: Optional[str] = None
+
+
+class Decision(Strict):
+    case_id: str
+    case_file: str
+    governing_date: Optional[dt.date]
+    rules_version: str = Field(description="sha256 of the rule files' content: replaying needs the same rules.")
+    engine_version: str
+    contingencies: list[ContingencyDecision]
+    determinations: list[Determination]
+    missing: list[MissingItem]
+    fired: list[Firing]
+    not_applied: list[NotApplied]

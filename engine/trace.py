@@ -1,0 +1,63 @@
+"""Renderers of a Decision: text for people (an officer or an auditor) and JSON for machines. They read the
+decision; they never change it."""
+from __future__ import annotations
+
+import json
+
+from .expressions import render_value
+from .model import Decision
+
+OUTCOME_WORDS = {"covered": "COVERED", "not_covered": "NOT COVERED", "undetermined": "UNDETERMINED"}
+BENEFIT_WORDS = {"applies": "applies", "does_not_apply": "does not apply", "undetermined": "undetermined"}
+
+
+def to_json(decision: Decision) -> str:
+    """Canonical JSON: sorted keys, so the same decision is always the same bytes."""
+    return json.dumps(decision.model_dump(mode="json", by_alias=True), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _value(value) -> str:
+    return "unknown" if value is None else (render_value(value) if not isinstance(value, str) else value)
+
+
+def to_text(decision: Decision) -> str:
+    lines = []
+    day = decision.governing_date.isoformat() if decision.governing_date else "none"
+    lines.append(f"DECISION  case {decision.case_id}   governing date {day}")
+    lines.append(f"  rules {decision.rules_version[:19]}…  engine {decision.engine_version}  case {decision.case_file}")
+    lines.append("")
+    if not decision.contingencies:
+        lines.append("No contingency to decide: the case records no accident, disease, invalidity notice or death.")
+    for c in decision.contingencies:
+        lines.append(f"{OUTCOME_WORDS[c.outcome]:<13} {c.title}")
+        lines.append(f"              {c.reason}")
+        for b in c.benefits:
+            lines.append(f"  - {b.title}: {BENEFIT_WORDS[b.status]} — {b.reason}")
+    if decision.determinations:
+        lines.append("")
+        lines.append("DETERMINATIONS")
+        for d in decision.determinations:
+            by = f"   ({d.rule_id})" if d.rule_id else ""
+            lines.append(f"  {d.title}: {_value(d.value)}{by}")
+    if decision.missing:
+        lines.append("")
+        lines.append("STILL NEEDED")
+        for m in decision.missing:
+            needed = f"   needed by {', '.join(m.needed_by)}" if m.needed_by else ""
+            lines.append(f"  {m.kind:<8} {m.name} — {m.description or 'no description'}{needed}")
+    lines.append("")
+    lines.append("FIRED")
+    for f in decision.fired:
+        cite = f.citation.section or f.citation.source or ""
+        lines.append(f"  {f.step:>2}  {f.rule_id:<22} {cite:<16} {f.title}")
+        used = [f"{u.name} = {_value(u.value)} ({u.source})" for u in f.inputs]
+        used += [f"{p.name} = {_value(p.value)} (parameter from {p.effective_from}, {p.confidence})" for p in f.parameters]
+        if used:
+            lines.append("        " + " · ".join(used))
+        lines.append("        ⇒ " + ", ".join(f"{k} = {_value(v)}" for k, v in f.concluded.items()))
+    lines.append("")
+    lines.append("NOT APPLIED")
+    for n in decision.not_applied:
+        cite = n.citation.section or n.citation.source or ""
+        lines.append(f"  {n.rule_id:<22} {cite:<16} {n.detail}")
+    return "\n".join(lines) + "\n"
