@@ -67,7 +67,15 @@ class _Explainer:
             names = [ref.name for ref in ex.names_in(node)]
             actual = [self.value_use(n) for n in dict.fromkeys(names)]
             if value is False:
-                shown = ", ".join(f"{u.name} = {ex.render_value(self.lookup(u.name))}" for u in actual)
+                lacking = [n for n in names if fact_kind(n) == "evidence" and self.lookup(n) is False]
+                if lacking:  # evidence recorded as false is evidence not yet provided, not a failed condition
+                    return NotApplied(status="needs_facts", condition=text, missing=sorted(set(lacking)), actual=actual,
+                                      detail="needs " + ", ".join(_describe_missing(m) for m in sorted(set(lacking))),
+                                      **base)
+                raw = [(n, self.lookup(n)) for n in dict.fromkeys(names)]
+                computed = [(ex.render(call), ex.evaluate(call, self.lookup)) for call in _calls(node)]
+                actual += [ValueUse(name=n, value=jsonable(v), source="computed") for n, v in computed]
+                shown = ", ".join(f"{n} = {ex.render_value(v)}" for n, v in raw + computed)
                 return NotApplied(status="condition_false", condition=text, actual=actual,
                                   detail=f"first failing condition: {text} ({shown})", **base)
             if value is ex.UNKNOWN:
@@ -204,8 +212,18 @@ class _Explainer:
                         fired=[self.firing(f) for f in result.firings], not_applied=not_applied)
 
 
+def _calls(node: ex.Node) -> list[ex.Node]:
+    """The function calls in a condition, whose computed values an auditor wants to see."""
+    if isinstance(node, ex.Call):
+        return [node]
+    found: list[ex.Node] = []
+    for child in ex.children(node):
+        found += _calls(child)
+    return found
+
+
 def _cite(info: RuleInfo) -> str:
-    return info.rule.citation.section or info.rule.citation.source or ""
+    return info.rule.citation.short()
 
 
 def _describe_missing(name: str) -> str:

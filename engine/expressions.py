@@ -458,7 +458,7 @@ def evaluate(node: Node, lookup: Callable[[str], Any]) -> Any:
     if isinstance(node, Not):
         value = evaluate(node.operand, lookup)
         return UNKNOWN if value is UNKNOWN else not value
-    args = [evaluate(child, lookup) for child in _children(node)]
+    args = [evaluate(child, lookup) for child in children(node)]
     if any(arg is UNKNOWN for arg in args):
         return UNKNOWN
     try:
@@ -495,7 +495,7 @@ def compare(op: str, left: Any, right: Any) -> bool:
     return left >= right
 
 
-def _children(node: Node) -> tuple:
+def children(node: Node) -> tuple:
     if isinstance(node, (Neg, Not)):
         return (node.operand,)
     if isinstance(node, Call):
@@ -514,7 +514,7 @@ def names_in(node: Node) -> list[Ref]:
     if isinstance(node, Ref):
         return [node]
     found: list[Ref] = []
-    for child in _children(node):
+    for child in children(node):
         found.extend(names_in(child))
     return found
 

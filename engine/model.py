@@ -24,6 +24,14 @@ class Citation(Strict):
     source: Optional[str] = Field(None, description="Address of the source, where the text is not the Act itself.")
     text: Optional[str] = Field(None, description="The words of the law (or of the source) this rule implements.")
 
+    def short(self) -> str:
+        """The section, or failing that the source's host name: what a one-line trace shows."""
+        if self.section:
+            return self.section
+        source = (self.source or "").split()[0] if self.source else ""
+        host = source.split("//", 1)[-1].split("/", 1)[0]
+        return host or source[:30]
+
 
 class Effective(Strict):
     from_: dt.date = Field(alias="from", description="First day the rule is in force (the law's own date).")

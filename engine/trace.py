@@ -48,7 +48,7 @@ def to_text(decision: Decision) -> str:
     lines.append("")
     lines.append("FIRED")
     for f in decision.fired:
-        cite = f.citation.section or f.citation.source or ""
+        cite = f.citation.short()
         lines.append(f"  {f.step:>2}  {f.rule_id:<22} {cite:<16} {f.title}")
         used = [f"{u.name} = {_value(u.value)} ({u.source})" for u in f.inputs]
         used += [f"{p.name} = {_value(p.value)} (parameter from {p.effective_from}, {p.confidence})" for p in f.parameters]
@@ -58,6 +58,6 @@ def to_text(decision: Decision) -> str:
     lines.append("")
     lines.append("NOT APPLIED")
     for n in decision.not_applied:
-        cite = n.citation.section or n.citation.source or ""
+        cite = n.citation.short()
         lines.append(f"  {n.rule_id:<22} {cite:<16} {n.detail}")
     return "\n".join(lines) + "\n"
