@@ -62,17 +62,16 @@ class _Explainer:
                       "no governing date: the case has no accident, disease, invalidity notice or death date")
             return NotApplied(status="not_in_force", detail=detail, **base)
         unknown_conditions = []
-        for text, node in zip(info.rule.when, info.when):
+        for text, node, names in zip(info.rule.when, info.when, info.condition_names):
             value = ex.evaluate(node, self.lookup)
-            names = [ref.name for ref in ex.names_in(node)]
-            actual = [self.value_use(n) for n in dict.fromkeys(names)]
             if value is False:
+                actual = [self.value_use(n) for n in names]
                 lacking = [n for n in names if fact_kind(n) == "evidence" and self.lookup(n) is False]
                 if lacking:  # evidence recorded as false is evidence not yet provided, not a failed condition
                     return NotApplied(status="needs_facts", condition=text, missing=sorted(set(lacking)), actual=actual,
                                       detail="needs " + ", ".join(_describe_missing(m) for m in sorted(set(lacking))),
                                       **base)
-                raw = [(n, self.lookup(n)) for n in dict.fromkeys(names)]
+                raw = [(n, self.lookup(n)) for n in names]
                 computed = [(ex.render(call), ex.evaluate(call, self.lookup)) for call in _calls(node)]
                 actual += [ValueUse(name=n, value=jsonable(v), source="computed") for n, v in computed]
                 shown = ", ".join(f"{n} = {ex.render_value(v)}" for n, v in raw + computed)

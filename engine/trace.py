@@ -2,8 +2,6 @@
 decision; they never change it."""
 from __future__ import annotations
 
-import json
-
 from .expressions import render_value
 from .model import Decision
 
@@ -12,8 +10,8 @@ BENEFIT_WORDS = {"applies": "applies", "does_not_apply": "does not apply", "unde
 
 
 def to_json(decision: Decision) -> str:
-    """Canonical JSON: sorted keys, so the same decision is always the same bytes."""
-    return json.dumps(decision.model_dump(mode="json", by_alias=True), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """JSON in the models' field order (deterministic: the same decision is always the same bytes)."""
+    return decision.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def _value(value) -> str:

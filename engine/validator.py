@@ -45,20 +45,19 @@ class RuleInfo:
     def id(self) -> str:
         return self.rule.id
 
+    def __post_init__(self) -> None:
+        # Computed once: the explainer asks for these for every rule of every case.
+        self.condition_names = [list(dict.fromkeys(ref.name for ref in ex.names_in(node))) for node in self.when]
+        self._reads = list(dict.fromkeys(name for names in self.condition_names for name in names))
+        self._reads_in_formulas = list(dict.fromkeys(ref.name for node in self.then.values()
+                                                     for ref in ex.names_in(node)))
+
     def reads(self) -> list[str]:
         """Names read by the conditions (facts and parameters), first appearance first."""
-        seen: dict[str, None] = {}
-        for node in self.when:
-            for ref in ex.names_in(node):
-                seen.setdefault(ref.name, None)
-        return list(seen)
+        return self._reads
 
     def reads_in_formulas(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for node in self.then.values():
-            for ref in ex.names_in(node):
-                seen.setdefault(ref.name, None)
-        return list(seen)
+        return self._reads_in_formulas
 
 
 @dataclass
