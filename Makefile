@@ -25,7 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 schemas: $(STAMP)
-	$(BIN)/python -m engine.schemas
+	$(BIN)/python -c "from engine.schemas import write_all; [print(p) for p in write_all()]"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -155,7 +155,9 @@ class Journey(Strict):
     residence_kind: Optional[Literal["usual_residence", "other_place"]] = Field(
         None, description="For residence_work: whether the residence end is the usual residence, or another place "
                           "(second dwelling, family home, lodging) whose status needs an officer's finding.")
-    employer_instructed: Optional[bool] = Field(None, description="For employment: the employer directed the journey.")
+    employer_instructed: Optional[bool] = Field(
+        None, description="For employment: the employer directed the journey (for the record; whether the journey is "
+                          "directly connected to the employment is the officer's finding).")
     recess_authorised: Optional[bool] = Field(None, description="For meal_recess: the recess was authorised.")
     stop_or_detour: Optional[bool] = Field(
         None, description="The journey had a stop or a departure from the direct route before the accident.")
@@ -211,15 +213,16 @@ class Findings(Strict):
         None, description="s.24(1)(b): the journey was made for a reason directly connected to the employment.")
     interruption_or_deviation: Optional[bool] = Field(
         None, description="s.24(2): the accident occurred during an interruption of, or deviation from, the journey.")
-    medical_board_certified_invalidity: Optional[bool] = None
+    medical_board_certified_invalidity: Optional[bool] = Field(
+        None, description="s.16: the Medical Board certifies invalidity (not yet read by any rule).")
 
 
 class Evidence(Strict):
     """Documents on file. Absent or false means not yet provided."""
 
-    police_report: Optional[bool] = None
-    sketch_map: Optional[bool] = None
-    medical_certificate: Optional[bool] = None
+    police_report: Optional[bool] = Field(None, description="The original police report of a commuting accident.")
+    sketch_map: Optional[bool] = Field(None, description="A sketch map of the journey: start, route, accident site, destination.")
+    medical_certificate: Optional[bool] = Field(None, description="The doctor's certificate of medical leave.")
 
 
 class Expected(Strict):
