@@ -53,7 +53,11 @@ def adjudicate(case: Path = typer.Argument(..., help="Case file (YAML or JSON)."
         return
     text = to_json(decision) if format is Format.json else to_text(decision)
     if output:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
     else:
         typer.echo(text, nl=False)
 

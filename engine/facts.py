@@ -58,6 +58,8 @@ def case_facts() -> dict[str, tuple[FactType, str]]:
             if not prefix and name in NOT_FACTS:
                 continue
             dotted = f"{prefix}{name}"
+            if typing.get_origin(field.annotation) is list:
+                continue  # list items are not single facts; formulas will read them through functions
             sub = _model_of(field.annotation)
             if sub is not None:
                 walk(sub, dotted + ".")

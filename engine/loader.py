@@ -69,6 +69,11 @@ def _fail(prefix: str, code: str, name: str, message: str, loc: Location, hint: 
     return LoadError(Diagnostic(f"{prefix}-{code}", name, message, loc, hint))
 
 
+def impossible_date_code(prefix: str) -> str:
+    # RS-103 already means unknown-fact in rule files; case files keep CASE-103.
+    return "CASE-103" if prefix == "CASE" else "RS-118"
+
+
 def load_document(path: str | Path, prefix: str, display_name: str | None = None) -> Document:
     """Load one YAML or JSON file (JSON is YAML) as untrusted input. `prefix` is 'RS' or 'CASE' for error codes."""
     path = Path(path)
@@ -156,8 +161,8 @@ def _scalar(node: ScalarNode, name: str, prefix: str, loader: _Builder) -> Any:
         value = loader.construct_object(node)
     except (ValueError, yaml.constructor.ConstructorError) as exc:
         if node.tag == "tag:yaml.org,2002:timestamp":
-            raise _fail(prefix, "103", "impossible-date", f"'{node.value}' is not a real calendar date ({exc})", loc,
-                        "dates are written YYYY-MM-DD") from None
+            raise LoadError(Diagnostic(impossible_date_code(prefix), "impossible-date", f"'{node.value}' is not a real calendar date ({exc})", loc,
+                                        "dates are written YYYY-MM-DD")) from None
         raise _fail(prefix, "102", "bad-value", f"'{node.value}' cannot be read: {exc}", loc) from None
     if isinstance(value, dt.datetime):
         raise _fail(prefix, "102", "bad-value", f"'{node.value}' has a time of day; write the date alone (YYYY-MM-DD)", loc)

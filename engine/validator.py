@@ -16,7 +16,7 @@ from . import expressions as ex
 from .errors import Diagnostic, DiagnosticSink, Location, RuleSetError, did_you_mean
 from .expressions import FactType
 from .facts import case_facts
-from .loader import Document, LoadError, load_document
+from .loader import Document, LoadError, impossible_date_code, load_document
 from .model import FactDeclaration, ParameterFile, Rule, RuleFile
 from .parameters import ParameterTable
 from .schemas import schema
@@ -105,9 +105,10 @@ def schema_diagnostics(doc: Document, kind: str, prefix: str) -> list[Diagnostic
 
 
 def _describe(error: jsonschema.ValidationError, doc: Document, kind: str, prefix: str) -> Diagnostic:
-    # For an anyOf/oneOf failure, the most relevant sub-error says more than "is not valid under any".
-    if error.context:
-        error = jsonschema.exceptions.best_match(error.context) or error
+    # For an anyOf/oneOf failure (an optional section is "object or null"), the deepest, most relevant sub-error
+    # says what is wrong; "is not of type 'null'" never does.
+    while error.context:
+        error = min(error.context, key=jsonschema.exceptions.relevance)
     path = tuple(error.absolute_path)
     where = ".".join(str(p) for p in path) or "(top level)"
     if error.validator == "additionalProperties":
@@ -123,7 +124,7 @@ def _describe(error: jsonschema.ValidationError, doc: Document, kind: str, prefi
     message = f"{where}: {error.message}"
     hint = f"expected: {expected}" if expected and len(expected) < 160 else ""
     if error.validator == "format" and error.schema.get("format") == "date":
-        return Diagnostic(f"{prefix}-103", "impossible-date", f"{where}: {error.instance!r} is not a date (YYYY-MM-DD)",
+        return Diagnostic(impossible_date_code(prefix), "impossible-date", f"{where}: {error.instance!r} is not a date (YYYY-MM-DD)",
                           doc.locate(path), hint)
     return Diagnostic(f"{prefix}-102", "wrong-shape", message, doc.locate(path), hint)
 
@@ -224,8 +225,7 @@ def _index(root: Path, paths: list[Path], rule_docs: list[tuple[Document, RuleFi
     _check_roles(rule_docs, declarations, sink)
     rules: list[RuleInfo] = []
     seen_ids: dict[str, Location] = {}
-    parameter_types = {name: ex.type_of_value(next(v.value for v in p.values.values() if v is not None))
-                       for name, p in parameters.items() if any(v is not None for v in p.values.values())}
+    parameter_types = _parameter_types(parameter_docs, sink)
     for doc, rfile in rule_docs:
         for index, rule in enumerate(rfile.rules):
             path = ("rules", index)
@@ -254,6 +254,7 @@ def _index(root: Path, paths: list[Path], rule_docs: list[tuple[Document, RuleFi
                              f"rule {info.id} is in force on {gap.isoformat()}, but '{name}' has no value on that date",
                              Location(info.file, info.line, 1), "add a value from that date, or end the rule earlier",
                              info.id)
+    _check_exception_loops(rules, sink)
     if sink.items:
         return RuleSet(str(root), rules, facts, declarations, table, {}, "")
     _check_conflicts(rules, declarations, sink)
@@ -262,6 +263,36 @@ def _index(root: Path, paths: list[Path], rule_docs: list[tuple[Document, RuleFi
     files = {doc.file: rfile for doc, rfile in rule_docs}
     return RuleSet(str(root), sorted(rules, key=lambda r: r.id), facts, declarations, table, files,
                    content_hash(root, paths))
+
+
+def _parameter_types(parameter_docs: list[tuple[Document, ParameterFile]], sink: DiagnosticSink) -> dict[str, str]:
+    """Each parameter's type; every dated value of one parameter must have the type of its first value."""
+    types: dict[str, str] = {}
+    for doc, pfile in parameter_docs:
+        for name, parameter in pfile.parameters.items():
+            for day, value in sorted(parameter.values.items()):
+                if value is None:
+                    continue
+                got = ex.type_of_value(value.value)
+                want = types.setdefault(name, got)
+                if got != want:
+                    sink.add("RS-108", "type-error", f"parameter '{name}' is a {want}, but its value from {day} is a "
+                             f"{got}", doc.locate(("parameters", name, "values", day.isoformat(), "value")))
+    return types
+
+
+def _check_exception_loops(rules: list[RuleInfo], sink: DiagnosticSink) -> None:
+    by_id = {r.id: r for r in rules}
+    for info in rules:
+        seen, current = [info.id], info
+        while current.rule.exception_of in by_id:
+            current = by_id[current.rule.exception_of]
+            if current.id in seen:
+                sink.add("RS-106", "cycle", "the exceptions loop: " + " -> ".join(seen + [current.id]),
+                         Location(info.file, info.line, 1), "an exception cannot (even indirectly) override itself",
+                         info.id)
+                return
+            seen.append(current.id)
 
 
 def _check_roles(rule_docs: list[tuple[Document, RuleFile]], declarations: dict[str, FactDeclaration],
