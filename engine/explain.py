@@ -37,6 +37,7 @@ class _Explainer:
         self.fired = {f.rule.id for f in result.firings}
         self._status: dict[str, NotApplied] = {}
         self._missing_memo: dict[str, set[str]] = {}
+        self.undecided: set[str] = set()  # derived facts that no rule in force can conclude for this case
 
     def lookup(self, name: str) -> Any:
         return self.result.lookup(name)
@@ -82,8 +83,10 @@ class _Explainer:
         if unknown_conditions:
             missing = sorted(set().union(*(self.missing_for_condition(node) for _, node in unknown_conditions)))
             text = unknown_conditions[0][0]
-            return NotApplied(status="needs_facts", condition=text, missing=missing,
-                              detail="needs " + ", ".join(_describe_missing(m) for m in missing), **base)
+            undecided = {ref.name for _, node in unknown_conditions for ref in ex.names_in(node)} & self.undecided
+            detail = "needs " + ", ".join(_describe_missing(m) for m in missing) if missing else \
+                f"{text} is unknown: " + self.undecided_reason(undecided)
+            return NotApplied(status="needs_facts", condition=text, missing=missing, detail=detail, **base)
         for exc in self.exceptions.get(info.id, []):
             applies = applies_now(exc, self.exceptions.get(exc.id, []), self.exceptions, self.lookup)
             if applies is True:
@@ -120,12 +123,25 @@ class _Explainer:
         if name in case_facts():
             found = {name}
         else:
-            found = set()
+            found, pending = set(), False
             for info in self.in_force.values():
                 if name in info.then and self.status(info).status == "needs_facts":
                     found |= set(self.status(info).missing)
+                    pending = True
+            if not pending:
+                self.undecided.add(name)
         self._missing_memo[name] = found
         return found
+
+    def undecided_reason(self, names: set[str]) -> str:
+        """Why a fact stays unknown when no input would help: no rule in force on the governing date decides it."""
+        parts = []
+        for name in sorted(names):
+            later = [r for r in self.ruleset.rules if name in r.then and r.id not in self.in_force]
+            periods = "; ".join(f"{r.id} in force from {r.rule.effective.from_}"
+                                + (f" to {r.rule.effective.to}" if r.rule.effective.to else "") for r in later[:3])
+            parts.append(f"{name}" + (f" ({periods})" if periods else ""))
+        return f"no rule in force on {self.result.day} decides, for this case, " + ", ".join(parts)
 
     # ---- the decision
 
@@ -154,7 +170,7 @@ class _Explainer:
         if value is ex.UNKNOWN:
             needs = self.pending(fact)
             reason = ("undetermined: needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
-                "undetermined: no rule in force decides it on the governing date"
+                "undetermined: " + self.undecided_reason(self.undecided or {fact})
             return ContingencyDecision(fact=fact, title=title, outcome="undetermined", reason=reason, benefits=benefits)
         rule = self.concluded_by(fact)
         return ContingencyDecision(fact=fact, title=title, outcome=value, rule_id=rule.id,
