@@ -12,4 +12,4 @@ def adjudicate(engine: Engine, case: Case, case_file: str = "", check: bool = Fa
     result = engine.run(case)
     if check:
         verify(engine.ruleset, result)
-    return explain(engine.ruleset, result, case_file)
+    return explain(engine.ruleset, result, case_file, engine.explanations)

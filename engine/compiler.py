@@ -52,6 +52,8 @@ class CompiledRules:
     actions: dict[str, Action]
     needs_applies: set[str] = field(default_factory=set)
     key: tuple = ()
+    exceptions: dict[str, list[RuleInfo]] = field(default_factory=dict)  # rule id -> its exceptions in force
+    parameter_values: dict[str, Any] = field(default_factory=dict)  # "parameters.x" -> value in force
 
 
 def parameter_readings(ruleset: RuleSet, rules: list[RuleInfo], day: dt.date) -> dict[str, ParameterReading]:
@@ -92,7 +94,7 @@ def compile_rules(ruleset: RuleSet, day: dt.date) -> CompiledRules:
             negated = ex.Not(ex.BoolOp("and", tuple(condition)) if condition else ex.Lit(True))
             builder.add_alternatives(f"{info.id}~fails", [negated], Action("applies_false", rule=info))
     return CompiledRules(day, in_force, readings, builder.definition, builder.actions, needs_applies,
-                         cache_key(ruleset, day))
+                         cache_key(ruleset, day), exceptions, values)
 
 
 class _Builder:

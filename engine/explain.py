@@ -28,12 +28,16 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+SHARED_LIMIT = 20_000
+
+
 class _Explainer:
-    def __init__(self, ruleset: RuleSet, result: RunResult):
+    def __init__(self, ruleset: RuleSet, result: RunResult, shared: dict | None = None):
         self.ruleset, self.result = ruleset, result
         compiled = result.compiled
         self.in_force = {r.id: r for r in compiled.in_force} if compiled else {}
-        self.exceptions = {rid: [e for e in self.in_force.values() if e.rule.exception_of == rid] for rid in self.in_force}
+        self.exceptions = compiled.exceptions if compiled else {}
+        self.shared = shared if shared is not None else {}
         self.fired = {f.rule.id for f in result.firings}
         self._status: dict[str, NotApplied] = {}
         self._missing_memo: dict[str, set[str]] = {}
@@ -50,8 +54,27 @@ class _Explainer:
 
     def status(self, info: RuleInfo) -> NotApplied:
         if info.id not in self._status:
-            self._status[info.id] = self._why_not(info)
+            self._status[info.id] = self._shared_why_not(info)
         return self._status[info.id]
+
+    def _shared_why_not(self, info: RuleInfo) -> NotApplied:
+        """A rule that is not in force, or fails on its own inputs, gets the same explanation for every case with
+        the same values of what it reads: computed once, shared (the models are immutable)."""
+        if info.id not in self.in_force:
+            key: tuple = (info.id, self.result.day)
+        else:
+            values = [self.lookup(n) for n in info.reads()]
+            key = (info.id,) + tuple((n, type(v).__name__, str(v), self.result.sources.get(n, ""))
+                                     for n, v in zip(info.reads(), values))
+        cached = self.shared.get(key)
+        if cached is not None:
+            return cached
+        status = self._why_not(info)
+        if status.status in ("not_in_force", "condition_false"):
+            if len(self.shared) >= SHARED_LIMIT:
+                self.shared.clear()  # a simple bound: the cache refills with what the portfolio repeats
+            self.shared[key] = status
+        return status
 
     def _why_not(self, info: RuleInfo) -> NotApplied:
         base = dict(rule_id=info.id, title=info.rule.title, citation=info.rule.citation)
@@ -63,8 +86,8 @@ class _Explainer:
                       "no governing date: the case has no accident, disease, invalidity notice or death date")
             return NotApplied(status="not_in_force", detail=detail, **base)
         unknown_conditions = []
-        for text, node, names in zip(info.rule.when, info.when, info.condition_names):
-            value = ex.evaluate(node, self.lookup)
+        for text, node, names, fn in zip(info.rule.when, info.when, info.condition_names, info.when_fns):
+            value = fn(self.lookup)
             if value is False:
                 actual = [self.value_use(n) for n in names]
                 lacking = [n for n in names if fact_kind(n) == "evidence" and self.lookup(n) is False]
@@ -110,8 +133,8 @@ class _Explainer:
 
     def missing_for_rule(self, info: RuleInfo) -> set[str]:
         found: set[str] = set()
-        for node in info.when:
-            if ex.evaluate(node, self.lookup) is ex.UNKNOWN:
+        for node, fn in zip(info.when, info.when_fns):
+            if fn(self.lookup) is ex.UNKNOWN:
                 found |= self.missing_for_condition(node)
         return found
 
@@ -245,5 +268,6 @@ def _describe_missing(name: str) -> str:
     return {"finding": "officer's finding", "evidence": "evidence", "fact": "fact"}[fact_kind(name)] + f" {name}"
 
 
-def explain(ruleset: RuleSet, result: RunResult, case_file: str) -> Decision:
-    return _Explainer(ruleset, result).decide(case_file)
+def explain(ruleset: RuleSet, result: RunResult, case_file: str, shared: dict | None = None) -> Decision:
+    """The decision for a run. `shared` is a cache of why-not explanations kept across cases (Engine.explanations)."""
+    return _Explainer(ruleset, result, shared).decide(case_file)

@@ -2,6 +2,7 @@
 plain Python (the reference the Rete is checked against, and the basis of every 'why not')."""
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,9 +34,22 @@ class RunResult:
     firings: list[FiringRecord] = field(default_factory=list)
 
     def lookup(self, name: str) -> Any:
-        if name.startswith(ex.PARAMETER_PREFIX) and self.compiled and name in self.compiled.readings:
-            return self.compiled.readings[name].value
-        return self.facts.get(name, ex.UNKNOWN)
+        value = self.facts.get(name, ex.UNKNOWN)
+        if value is ex.UNKNOWN and self.compiled is not None:
+            return self.compiled.parameter_values.get(name, ex.UNKNOWN)
+        return value
+
+
+def era_boundaries(ruleset: RuleSet) -> list[dt.date]:
+    """Every date on which the rules or parameter values in force can change."""
+    days = set()
+    for info in ruleset.rules:
+        days.add(info.rule.effective.from_)
+        if info.rule.effective.to is not None and info.rule.effective.to < dt.date.max:
+            days.add(info.rule.effective.to + dt.timedelta(days=1))
+    for parameter in ruleset.parameters.parameters.values():
+        days.update(parameter.values)
+    return sorted(days)
 
 
 def governing_date(facts: dict[str, Any]) -> dt.date | None:
@@ -49,18 +63,23 @@ class Engine:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         self._programs: dict[tuple, tuple[CompiledRules, ReteProgram]] = {}
-        self._by_day: dict[dt.date, tuple[CompiledRules, ReteProgram]] = {}
+        self._by_era: dict[int, tuple[CompiledRules, ReteProgram]] = {}
+        self._boundaries = era_boundaries(ruleset)
+        self.explanations: dict[tuple, Any] = {}  # why-not results shared across cases (see explain.py)
 
     def program(self, day: dt.date) -> tuple[CompiledRules, ReteProgram]:
-        if day not in self._by_day:
+        """The compiled program for `day`: the same for every day of an era (between two dates on which a rule or
+        a parameter value starts or ends), so each era compiles once."""
+        era = bisect.bisect_right(self._boundaries, day)
+        if era not in self._by_era:
             compiled = compile_rules(self.ruleset, day)
             if compiled.key not in self._programs:
                 try:
                     self._programs[compiled.key] = (compiled, ReteProgram(compiled.definition))
                 except Exception as exc:
                     raise _failure(f"durable_rules refused the compiled rules for {day}: {exc}") from None
-            self._by_day[day] = self._programs[compiled.key]
-        return self._by_day[day]
+            self._by_era[era] = self._programs[compiled.key]
+        return self._by_era[era]
 
     def run(self, case: Case) -> RunResult:
         inputs = flatten(case)
@@ -174,7 +193,7 @@ def reference_run(ruleset: RuleSet, case: Case, day: dt.date | None, in_force: l
 
 def applies_now(info: RuleInfo, exceptions: list[RuleInfo], by_target: dict[str, list[RuleInfo]], lookup) -> Any:
     """Kleene value of 'this rule applies': its conditions hold and no exception in force applies."""
-    values = [ex.evaluate(node, lookup) for node in info.when]
+    values = [fn(lookup) for fn in info.when_fns]
     result = False if False in values else (ex.UNKNOWN if ex.UNKNOWN in values else True)
     for exc in exceptions:
         status = applies_now(exc, by_target.get(exc.id, []), by_target, lookup)

@@ -10,8 +10,9 @@ BENEFIT_WORDS = {"applies": "applies", "does_not_apply": "does not apply", "unde
 
 
 def to_json(decision: Decision) -> str:
-    """JSON in the models' field order (deterministic: the same decision is always the same bytes)."""
-    return decision.model_dump_json(indent=2, by_alias=True) + "\n"
+    """Compact JSON in the models' field order (deterministic: the same decision is always the same bytes).
+    Pretty-print it with any JSON tool; the text format is the one for people."""
+    return decision.model_dump_json(by_alias=True) + "\n"
 
 
 def _value(value) -> str:

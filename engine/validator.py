@@ -41,12 +41,10 @@ class RuleInfo:
     then: dict[str, ex.Node]
     when_positions: list[Location] = field(default_factory=list)
 
-    @property
-    def id(self) -> str:
-        return self.rule.id
-
     def __post_init__(self) -> None:
         # Computed once: the explainer asks for these for every rule of every case.
+        self.id = self.rule.id
+        self.when_fns = [ex.compile_node(node) for node in self.when]
         self.condition_names = [list(dict.fromkeys(ref.name for ref in ex.names_in(node))) for node in self.when]
         self._reads = list(dict.fromkeys(name for names in self.condition_names for name in names))
         self._reads_in_formulas = list(dict.fromkeys(ref.name for node in self.then.values()
