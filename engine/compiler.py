@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, Inexact, localcontext
 from typing import Any
 
 from . import expressions as ex
@@ -54,6 +54,7 @@ class CompiledRules:
     key: tuple = ()
     exceptions: dict[str, list[RuleInfo]] = field(default_factory=dict)  # rule id -> its exceptions in force
     parameter_values: dict[str, Any] = field(default_factory=dict)  # "parameters.x" -> value in force
+    read: frozenset = frozenset()  # the facts some durable pattern tests
 
 
 def parameter_readings(ruleset: RuleSet, rules: list[RuleInfo], day: dt.date) -> dict[str, ParameterReading]:
@@ -94,7 +95,7 @@ def compile_rules(ruleset: RuleSet, day: dt.date) -> CompiledRules:
             negated = ex.Not(ex.BoolOp("and", tuple(condition)) if condition else ex.Lit(True))
             builder.add_alternatives(f"{info.id}~fails", [negated], Action("applies_false", rule=info))
     return CompiledRules(day, in_force, readings, builder.definition, builder.actions, needs_applies,
-                         cache_key(ruleset, day), exceptions, values)
+                         cache_key(ruleset, day), exceptions, values, frozenset(builder.read | {START_FACT}))
 
 
 class _Builder:
@@ -103,6 +104,7 @@ class _Builder:
         self.definition: dict[str, Any] = {}
         self.actions: dict[str, Action] = {}
         self.lifted: dict[str, ex.Node] = {}
+        self.read: set[str] = set()  # fact names some pattern tests: the only facts worth asserting
 
     def add_alternatives(self, name: str, condition: list[ex.Node], action: Action,
                          extra_facts: list[str] | None = None) -> None:
@@ -134,6 +136,7 @@ class _Builder:
         if not tests:
             tests[START_FACT] = []
         patterns = []
+        self.read.update(tests)
         for index, (fact, fact_tests) in enumerate(sorted(tests.items())):
             expression = {"$and": [{"k": fact}] + fact_tests} if fact_tests else {"k": fact}
             patterns.append({f"p{index}": expression})
@@ -145,6 +148,7 @@ class _Builder:
         if fact not in self.lifted:
             self.lifted[fact] = atom
             inputs = sorted({ref.name for ref in ex.names_in(atom)})
+            self.read.update(inputs)
             self.definition[f"{fact}#0"] = {"all": [{f"p{i}": {"k": name}} for i, name in enumerate(inputs)]
                                             or [{"p0": {"k": START_FACT}}]}
             self.actions[f"{fact}#0"] = Action("lift", atom=atom, fact=fact)
@@ -174,22 +178,24 @@ class _Builder:
             return left.name, ({kind: value} if op == "==" else {"$neq": {kind: value}})
         if kind == "d":
             return left.name, _ordered(op, "d", value.toordinal())
-        scaled = value * SCALE
-        if scaled != scaled.to_integral_value() or abs(value) >= MAX_MAGNITUDE:
+        if abs(value) >= MAX_MAGNITUDE:
             return None
-        scaled = int(scaled)
+        exact = scaled(value)
+        if exact != exact.to_integral_value():
+            return None
+        scaled_value = int(exact)
         # lo = floor(x*S), hi = ceil(x*S): exact for every x, since the constant is a whole multiple of 1/S
         if op == "<":
-            return left.name, {"$lt": {"lo": scaled}}
+            return left.name, {"$lt": {"lo": scaled_value}}
         if op == ">=":
-            return left.name, {"$gte": {"lo": scaled}}
+            return left.name, {"$gte": {"lo": scaled_value}}
         if op == "<=":
-            return left.name, {"$lte": {"hi": scaled}}
+            return left.name, {"$lte": {"hi": scaled_value}}
         if op == ">":
-            return left.name, {"$gt": {"hi": scaled}}
+            return left.name, {"$gt": {"hi": scaled_value}}
         if op == "==":
-            return left.name, {"$and": [{"lo": scaled}, {"hi": scaled}]}
-        return left.name, {"$or": [{"$neq": {"lo": scaled}}, {"$neq": {"hi": scaled}}]}
+            return left.name, {"$and": [{"lo": scaled_value}, {"hi": scaled_value}]}
+        return left.name, {"$or": [{"$neq": {"lo": scaled_value}}, {"$neq": {"hi": scaled_value}}]}
 
     def _kind(self, name: str) -> str:
         if name.startswith((APPLIES, LIFT)):
@@ -205,6 +211,14 @@ def _ordered(op: str, field_name: str, value: int) -> dict[str, Any]:
     return {{"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[op]: {field_name: value}}
 
 
+def scaled(value: Decimal) -> Decimal:
+    """value x 10^6, exactly: the default 28-digit context would round a long value before floor/ceil."""
+    with localcontext() as ctx:
+        ctx.prec = max(28, len(value.as_tuple().digits) + 8)
+        ctx.traps[Inexact] = True
+        return value * SCALE
+
+
 def encode_fact(name: str, value: Any) -> dict[str, Any]:
     """The durable fact for one known value (see the module docstring for the fields)."""
     if isinstance(value, bool):
@@ -216,7 +230,7 @@ def encode_fact(name: str, value: Any) -> dict[str, Any]:
     if isinstance(value, Decimal):
         if abs(value) >= MAX_MAGNITUDE:
             raise OverflowError(f"{name} = {value} is too large for the engine")
-        scaled = value * SCALE
-        return {"k": name, "lo": int(scaled.to_integral_value(ROUND_FLOOR)),
-                "hi": int(scaled.to_integral_value(ROUND_CEILING))}
+        exact = scaled(value)
+        return {"k": name, "lo": int(exact.to_integral_value(ROUND_FLOOR)),
+                "hi": int(exact.to_integral_value(ROUND_CEILING))}
     raise TypeError(f"{name}: unsupported value {value!r}")

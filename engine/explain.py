@@ -106,9 +106,9 @@ class _Explainer:
         if unknown_conditions:
             missing = sorted(set().union(*(self.missing_for_condition(node) for _, node in unknown_conditions)))
             text = unknown_conditions[0][0]
-            undecided = {ref.name for _, node in unknown_conditions for ref in ex.names_in(node)} & self.undecided
             detail = "needs " + ", ".join(_describe_missing(m) for m in missing) if missing else \
-                f"{text} is unknown: " + self.undecided_reason(undecided)
+                f"{text} is unknown: " + self.undecided_reason(
+                    self.blocking({ref.name for _, node in unknown_conditions for ref in ex.names_in(node)}))
             return NotApplied(status="needs_facts", condition=text, missing=missing, detail=detail, **base)
         for exc in self.exceptions.get(info.id, []):
             applies = applies_now(exc, self.exceptions.get(exc.id, []), self.exceptions, self.lookup)
@@ -156,6 +156,25 @@ class _Explainer:
         self._missing_memo[name] = found
         return found
 
+    def blocking(self, names: set[str], seen: set[str] | None = None) -> set[str]:
+        """The unknown derived facts, at any depth below `names`, that no rule in force decides for this case."""
+        seen = set() if seen is None else seen
+        found: set[str] = set()
+        for name in sorted(names - seen):
+            seen.add(name)
+            if name in case_facts() or self.lookup(name) is not ex.UNKNOWN:
+                continue
+            self.missing_fact(name)
+            if name in self.undecided:
+                found.add(name)
+                continue
+            for info in self.in_force.values():
+                if name in info.then and self.status(info).status == "needs_facts":
+                    for node, fn in zip(info.when, info.when_fns):
+                        if fn(self.lookup) is ex.UNKNOWN:
+                            found |= self.blocking({ref.name for ref in ex.names_in(node)}, seen)
+        return found
+
     def undecided_reason(self, names: set[str]) -> str:
         """Why a fact stays unknown when no input would help: no rule in force on the governing date decides it."""
         parts = []
@@ -193,7 +212,7 @@ class _Explainer:
         if value is ex.UNKNOWN:
             needs = self.pending(fact)
             reason = ("undetermined: needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
-                "undetermined: " + self.undecided_reason(self.undecided or {fact})
+                "undetermined: " + self.undecided_reason(self.blocking({fact}) or {fact})
             return ContingencyDecision(fact=fact, title=title, outcome="undetermined", reason=reason, benefits=benefits)
         rule = self.concluded_by(fact)
         return ContingencyDecision(fact=fact, title=title, outcome=value, rule_id=rule.id,
@@ -236,8 +255,9 @@ class _Explainer:
         for d in determinations:
             if d.value is None:
                 wanted |= self.missing_fact(d.fact)
-        if result.day is None:
-            wanted |= set(Case.GOVERNING_DATES)
+        if result.day is None:  # the event's own date, or any event date when the case records no event
+            events_present = [n for n in Case.GOVERNING_DATES if getattr(result.case, n.split(".")[0]) is not None]
+            wanted |= set(events_present[:1] or Case.GOVERNING_DATES)
         not_applied = [self.status(info) for info in ruleset.rules if info.id not in self.fired]
         missing = []
         for name in sorted(wanted):

@@ -213,7 +213,7 @@ class _Parser:
         return left
 
     def parse_literal(self) -> Lit:
-        node = self.parse_atom()
+        node = self.parse_unary()
         if isinstance(node, Neg) and isinstance(node.operand, Lit):
             return Lit(-node.operand.value, node.pos)
         if not isinstance(node, Lit):
@@ -648,7 +648,7 @@ def render(node: Node) -> str:
 
 def _wrap(node: Node) -> str:
     text = render(node)
-    return f"({text})" if isinstance(node, (BoolOp, Compare, Arith, In)) else text
+    return f"({text})" if isinstance(node, (BoolOp, Compare, Arith, In, Not)) else text
 
 
 def render_value(value: Any) -> str:

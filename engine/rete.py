@@ -52,7 +52,10 @@ class ReteProgram:
                     concluded = on_action(rule_name)
                     self._assert(concluded, stored)
                 except BaseException:
-                    _core.abandon_action(self._handle, state)
+                    # Abandoning leaves the action's result queued, pointing at facts about to be retracted, and
+                    # the next case is handed that freed frame. Complete every queued action without running it.
+                    while _core.complete_and_start_action(self._handle, state):
+                        pass
                     raise
                 message = _core.complete_and_start_action(self._handle, state)
         finally:

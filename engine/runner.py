@@ -52,8 +52,14 @@ def era_boundaries(ruleset: RuleSet) -> list[dt.date]:
     return sorted(days)
 
 
-def governing_date(facts: dict[str, Any]) -> dt.date | None:
-    return next((facts[name] for name in Case.GOVERNING_DATES if name in facts), None)
+def governing_date(facts: dict[str, Any], case: Case) -> dt.date | None:
+    """The date of the first event the case records (accident, disease, invalidity, death): a case about an
+    accident is judged as at the accident date, and stays undetermined while that date is missing, never under
+    the law of another event's date."""
+    for name in Case.GOVERNING_DATES:
+        if getattr(case, name.split(".")[0]) is not None:
+            return facts.get(name)
+    return None
 
 
 class Engine:
@@ -83,7 +89,7 @@ class Engine:
 
     def run(self, case: Case) -> RunResult:
         inputs = flatten(case)
-        day = governing_date(inputs)
+        day = governing_date(inputs, case)
         result = RunResult(case, day, None, dict(inputs), {name: "input" for name in inputs})
         if day is None:
             return result  # no event: nothing is in force, and the decision says what is missing
@@ -106,9 +112,10 @@ class Engine:
                 return []  # another alternative of the same rule already fired
             return self._fire(info, compiled, result, applies)
 
-        facts = [encode_fact(name, value) for name, value in sorted(inputs.items())]
-        facts.append({"k": START_FACT, "b": True})
         try:
+            # Only facts some pattern tests are asserted: the others cannot change what fires.
+            facts = [encode_fact(name, value) for name, value in sorted(inputs.items()) if name in compiled.read]
+            facts.append({"k": START_FACT, "b": True})
             program.run(facts, on_action)
         except ReteFailure as exc:
             raise _failure(str(exc)) from None

@@ -57,7 +57,7 @@ def bare_run(eng: engine.Engine, case: engine.Case) -> BareResult:
     inputs = flatten(case)
     facts = dict(inputs)
     fired: set[str] = set()
-    day = governing_date(inputs)
+    day = governing_date(inputs, case)
     if day is None:
         return BareResult(facts, fired)
     compiled, program = eng.program(day)
@@ -97,7 +97,8 @@ def bare_run(eng: engine.Engine, case: engine.Case) -> BareResult:
             new.append({"k": APPLIES + rule_id, "b": True})
         return new
 
-    encoded = [encode_fact(name, value) for name, value in inputs.items()]
+    # the same filter as the engine: only facts some pattern tests
+    encoded = [encode_fact(name, value) for name, value in inputs.items() if name in compiled.read]
     encoded.append({"k": START_FACT, "b": True})
     program.run(encoded, on_action)
     return BareResult(facts, fired)
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     ruleset = engine.load_ruleset(ROOT / "rules")
     eng = engine.Engine(ruleset)
-    days = sorted({d for d in (governing_date(flatten(c)) for c in cases) if d is not None})
+    days = sorted({d for d in (governing_date(flatten(c), c) for c in cases) if d is not None})
     for day in days:
         eng.program(day)  # compile every governing date up front, so no phase pays for compiling
     eras = {eng.program(day)[0].key for day in days}
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     counts: Counter = Counter()
     eras_seen: dict[tuple, list] = {}  # program key -> [cases, first date, last date, rules in force]
     for case in cases:
-        day = governing_date(flatten(case))
+        day = governing_date(flatten(case), case)
         if day is None:
             eras_seen.setdefault((), [0, None, None, 0])[0] += 1
             continue
