@@ -39,12 +39,15 @@ class _Explainer:
         self.exceptions = compiled.exceptions if compiled else {}
         self.shared = shared if shared is not None else {}
         self.fired = {f.rule.id for f in result.firings}
+        self.derived = ruleset.declarations
+        # One dict for facts and parameters: the explainer looks values up hundreds of times per case.
+        values = {**(compiled.parameter_values if compiled else {}), **result.facts}
+        unknown = ex.UNKNOWN
+        self.lookup = lambda name: values.get(name, unknown)
         self._status: dict[str, NotApplied] = {}
         self._missing_memo: dict[str, set[str]] = {}
         self.undecided: set[str] = set()  # derived facts that no rule in force can conclude for this case
 
-    def lookup(self, name: str) -> Any:
-        return self.result.lookup(name)
 
     def value_use(self, name: str) -> ValueUse:
         source = "parameter" if name.startswith(ex.PARAMETER_PREFIX) else self.result.sources.get(name, "input")
@@ -58,22 +61,34 @@ class _Explainer:
         return self._status[info.id]
 
     def _shared_why_not(self, info: RuleInfo) -> NotApplied:
-        """A rule that is not in force, or fails on its own inputs, gets the same explanation for every case with
-        the same values of what it reads: computed once, shared (the models are immutable)."""
+        """Explanations are shared across cases (the models are immutable). A rule that is not in force, or fails
+        on its own inputs, is explained the same way for every case with the same values of what it reads. A rule
+        waiting for facts is explained the same way when, in addition, each unknown derived fact it reads waits
+        for the same inputs (those are themselves explained, and memoised, per case)."""
         if info.id not in self.in_force:
             key: tuple = (info.id, self.result.day)
         else:
-            values = [self.lookup(n) for n in info.reads()]
-            key = (info.id,) + tuple((n, type(v).__name__, str(v), self.result.sources.get(n, ""))
-                                     for n, v in zip(info.reads(), values))
+            lookup, sources = self.lookup, self.result.sources
+            own = tuple((type(v).__name__, str(v), sources.get(n)) for n in info.reads() for v in (lookup(n),))
+            key = (info.id,) + own
         cached = self.shared.get(key)
         if cached is not None:
             return cached
+        deep_key = None
+        if info.id in self.in_force and not self.exceptions.get(info.id):
+            waiting = tuple((n, frozenset(self.missing_fact(n)), frozenset(self.blocking({n})))
+                            for n in info.reads() if n in self.derived and self.lookup(n) is ex.UNKNOWN)
+            deep_key = key + (self.result.compiled.key, waiting)
+            cached = self.shared.get(deep_key)
+            if cached is not None:
+                return cached
         status = self._why_not(info)
+        if len(self.shared) >= SHARED_LIMIT:
+            self.shared.clear()  # a simple bound: the cache refills with what the portfolio repeats
         if status.status in ("not_in_force", "condition_false"):
-            if len(self.shared) >= SHARED_LIMIT:
-                self.shared.clear()  # a simple bound: the cache refills with what the portfolio repeats
             self.shared[key] = status
+        elif deep_key is not None:
+            self.shared[deep_key] = status
         return status
 
     def _why_not(self, info: RuleInfo) -> NotApplied:
