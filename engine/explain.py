@@ -61,35 +61,34 @@ class _Explainer:
         return self._status[info.id]
 
     def _shared_why_not(self, info: RuleInfo) -> NotApplied:
-        """Explanations are shared across cases (the models are immutable). A rule that is not in force, or fails
-        on its own inputs, is explained the same way for every case with the same values of what it reads. A rule
-        waiting for facts is explained the same way when, in addition, each unknown derived fact it reads waits
-        for the same inputs (those are themselves explained, and memoised, per case)."""
+        """Explanations are shared across cases (the models are immutable). A rule not in force is explained by
+        the date alone; a rule whose condition fails, by that condition and the values it reads (the conditions
+        before it do not change the explanation); a rule waiting for facts, by the values it reads and what each
+        unknown derived fact among them waits for (memoised per case)."""
+        lookup = self.lookup
         if info.id not in self.in_force:
             key: tuple = (info.id, self.result.day)
         else:
-            lookup, sources = self.lookup, self.result.sources
-            own = tuple((type(v).__name__, str(v), sources.get(n)) for n in info.reads() for v in (lookup(n),))
-            key = (info.id,) + own
+            failing = next((i for i, fn in enumerate(info.when_fns) if fn(lookup) is False), None)
+            if failing is not None:
+                key = (info.id, failing, self._values(info.condition_names[failing]))
+            elif self.exceptions.get(info.id):
+                return self._why_not(info)  # depends on the exceptions too: rare, computed each time
+            else:
+                waiting = tuple((n, frozenset(self.missing_fact(n)), frozenset(self.blocking({n})))
+                                for n in info.reads() if n in self.derived and lookup(n) is ex.UNKNOWN)
+                key = (info.id, self.result.compiled.key, self._values(info.reads()), waiting)
         cached = self.shared.get(key)
-        if cached is not None:
-            return cached
-        deep_key = None
-        if info.id in self.in_force and not self.exceptions.get(info.id):
-            waiting = tuple((n, frozenset(self.missing_fact(n)), frozenset(self.blocking({n})))
-                            for n in info.reads() if n in self.derived and self.lookup(n) is ex.UNKNOWN)
-            deep_key = key + (self.result.compiled.key, waiting)
-            cached = self.shared.get(deep_key)
-            if cached is not None:
-                return cached
-        status = self._why_not(info)
-        if len(self.shared) >= SHARED_LIMIT:
-            self.shared.clear()  # a simple bound: the cache refills with what the portfolio repeats
-        if status.status in ("not_in_force", "condition_false"):
-            self.shared[key] = status
-        elif deep_key is not None:
-            self.shared[deep_key] = status
-        return status
+        if cached is None:
+            cached = self._why_not(info)
+            if len(self.shared) >= SHARED_LIMIT:
+                self.shared.clear()  # a simple bound: the cache refills with what the portfolio repeats
+            self.shared[key] = cached
+        return cached
+
+    def _values(self, names: list[str]) -> tuple:
+        lookup, sources = self.lookup, self.result.sources
+        return tuple((type(v).__name__, str(v), sources.get(n)) for n in names for v in (lookup(n),))
 
     def _why_not(self, info: RuleInfo) -> NotApplied:
         base = dict(rule_id=info.id, title=info.rule.title, citation=info.rule.citation)
@@ -198,7 +197,7 @@ class _Explainer:
             periods = "; ".join(f"{r.id} in force from {r.rule.effective.from_}"
                                 + (f" to {r.rule.effective.to}" if r.rule.effective.to else "") for r in later[:3])
             parts.append(f"{name}" + (f" ({periods})" if periods else ""))
-        return f"no rule in force on {self.result.day} decides, for this case, " + ", ".join(parts)
+        return "no rule in force on the governing date decides, for this case, " + ", ".join(parts)
 
     # ---- the decision
 
