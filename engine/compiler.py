@@ -54,6 +54,7 @@ class CompiledRules:
     key: tuple = ()
     exceptions: dict[str, list[RuleInfo]] = field(default_factory=dict)  # rule id -> its exceptions in force
     parameter_values: dict[str, Any] = field(default_factory=dict)  # "parameters.x" -> value in force
+    concluders: dict[str, list[RuleInfo]] = field(default_factory=dict)  # fact -> rules in force concluding it
     read: frozenset = frozenset()  # the facts some durable pattern tests
 
 
@@ -83,6 +84,10 @@ def compile_rules(ruleset: RuleSet, day: dt.date) -> CompiledRules:
     ids = {r.id for r in in_force}
     exceptions = {r.id: [e for e in in_force if e.rule.exception_of == r.id] for r in in_force}
     needs_applies = {r.id for r in in_force if r.rule.exception_of in ids}
+    concluders: dict[str, list[RuleInfo]] = {}
+    for info in in_force:
+        for name in info.then:
+            concluders.setdefault(name, []).append(info)
     builder = _Builder(ruleset, values)
     for info in in_force:
         condition = [ex.substitute(node, values) for node in info.when]
@@ -95,7 +100,8 @@ def compile_rules(ruleset: RuleSet, day: dt.date) -> CompiledRules:
             negated = ex.Not(ex.BoolOp("and", tuple(condition)) if condition else ex.Lit(True))
             builder.add_alternatives(f"{info.id}~fails", [negated], Action("applies_false", rule=info))
     return CompiledRules(day, in_force, readings, builder.definition, builder.actions, needs_applies,
-                         cache_key(ruleset, day), exceptions, values, frozenset(builder.read | {START_FACT}))
+                         cache_key(ruleset, day), exceptions, values, concluders,
+                         frozenset(builder.read | {START_FACT}))
 
 
 class _Builder:

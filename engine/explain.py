@@ -37,6 +37,7 @@ class _Explainer:
         compiled = result.compiled
         self.in_force = {r.id: r for r in compiled.in_force} if compiled else {}
         self.exceptions = compiled.exceptions if compiled else {}
+        self.concluders = compiled.concluders if compiled else {}
         self.shared = shared if shared is not None else {}
         self.fired = {f.rule.id for f in result.firings}
         self.derived = ruleset.declarations
@@ -51,7 +52,12 @@ class _Explainer:
 
     def value_use(self, name: str) -> ValueUse:
         source = "parameter" if name.startswith(ex.PARAMETER_PREFIX) else self.result.sources.get(name, "input")
-        return ValueUse(name=name, value=jsonable(self.lookup(name)), source=source)
+        value = self.lookup(name)
+        key = ("value", name, type(value).__name__, str(value), source)
+        use = self.shared.get(key)
+        if use is None:
+            use = self.shared[key] = ValueUse(name=name, value=jsonable(value), source=source)
+        return use
 
     # ---- why a rule did not apply
 
@@ -75,8 +81,9 @@ class _Explainer:
             elif self.exceptions.get(info.id):
                 return self._why_not(info)  # depends on the exceptions too: rare, computed each time
             else:
-                waiting = tuple((n, frozenset(self.missing_fact(n)), frozenset(self.blocking({n})))
-                                for n in info.reads() if n in self.derived and lookup(n) is ex.UNKNOWN)
+                waiting = tuple((n, missing, frozenset(self.blocking({n})) if not missing else None)
+                                for n in info.reads() if n in self.derived and lookup(n) is ex.UNKNOWN
+                                for missing in (frozenset(self.missing_fact(n)),))
                 key = (info.id, self.result.compiled.key, self._values(info.reads()), waiting)
         cached = self.shared.get(key)
         if cached is None:
@@ -116,13 +123,13 @@ class _Explainer:
                 return NotApplied(status="condition_false", condition=text, actual=actual,
                                   detail=f"first failing condition: {text} ({shown})", **base)
             if value is ex.UNKNOWN:
-                unknown_conditions.append((text, node))
+                unknown_conditions.append((text, names))
         if unknown_conditions:
-            missing = sorted(set().union(*(self.missing_for_condition(node) for _, node in unknown_conditions)))
+            missing = sorted(set().union(*(self.missing_for_names(names) for _, names in unknown_conditions)))
             text = unknown_conditions[0][0]
             detail = "needs " + ", ".join(_describe_missing(m) for m in missing) if missing else \
                 f"{text} is unknown: " + self.undecided_reason(
-                    self.blocking({ref.name for _, node in unknown_conditions for ref in ex.names_in(node)}))
+                    self.blocking({n for _, names in unknown_conditions for n in names}))
             return NotApplied(status="needs_facts", condition=text, missing=missing, detail=detail, **base)
         for exc in self.exceptions.get(info.id, []):
             applies = applies_now(exc, self.exceptions.get(exc.id, []), self.exceptions, self.lookup)
@@ -138,18 +145,18 @@ class _Explainer:
         return NotApplied(status="needs_facts", detail="conditions hold but the rule did not fire (engine fault)",
                           **base)
 
-    def missing_for_condition(self, node: ex.Node) -> set[str]:
+    def missing_for_names(self, names: list[str]) -> set[str]:
         found: set[str] = set()
-        for ref in ex.names_in(node):
-            if self.lookup(ref.name) is ex.UNKNOWN:
-                found |= self.missing_fact(ref.name)
+        for name in names:
+            if self.lookup(name) is ex.UNKNOWN:
+                found |= self.missing_fact(name)
         return found
 
     def missing_for_rule(self, info: RuleInfo) -> set[str]:
         found: set[str] = set()
-        for node, fn in zip(info.when, info.when_fns):
+        for names, fn in zip(info.condition_names, info.when_fns):
             if fn(self.lookup) is ex.UNKNOWN:
-                found |= self.missing_for_condition(node)
+                found |= self.missing_for_names(names)
         return found
 
     def missing_fact(self, name: str) -> set[str]:
@@ -161,8 +168,8 @@ class _Explainer:
             found = {name}
         else:
             found, pending = set(), False
-            for info in self.in_force.values():
-                if name in info.then and self.status(info).status == "needs_facts":
+            for info in self.concluders.get(name, ()):
+                if self.status(info).status == "needs_facts":
                     found |= set(self.status(info).missing)
                     pending = True
             if not pending:
@@ -182,11 +189,11 @@ class _Explainer:
             if name in self.undecided:
                 found.add(name)
                 continue
-            for info in self.in_force.values():
-                if name in info.then and self.status(info).status == "needs_facts":
-                    for node, fn in zip(info.when, info.when_fns):
+            for info in self.concluders.get(name, ()):
+                if self.status(info).status == "needs_facts":
+                    for names_read, fn in zip(info.condition_names, info.when_fns):
                         if fn(self.lookup) is ex.UNKNOWN:
-                            found |= self.blocking({ref.name for ref in ex.names_in(node)}, seen)
+                            found |= self.blocking(set(names_read), seen)
         return found
 
     def undecided_reason(self, names: set[str]) -> str:
@@ -203,10 +210,15 @@ class _Explainer:
 
     def firing(self, record) -> Firing:
         info = record.rule
-        readings = self.result.compiled.readings
-        parameters = [ParameterUse(name=n, value=jsonable(readings[n].value), effective_from=readings[n].effective_from,
-                                   source=readings[n].source, confidence=readings[n].confidence)
-                      for n in info.reads() + info.reads_in_formulas() if n in readings]
+        compiled = self.result.compiled
+        key = ("parameters", compiled.key, info.id)
+        parameters = self.shared.get(key)
+        if parameters is None:
+            readings = compiled.readings
+            parameters = self.shared[key] = [
+                ParameterUse(name=n, value=jsonable(readings[n].value), effective_from=readings[n].effective_from,
+                             source=readings[n].source, confidence=readings[n].confidence)
+                for n in info.reads() + info.reads_in_formulas() if n in readings]
         inputs = [self.value_use(n) for n in record.inputs if not n.startswith(ex.PARAMETER_PREFIX)]
         return Firing(step=record.step, rule_id=info.id, title=info.rule.title, citation=info.rule.citation,
                       effective=info.rule.effective, file=info.file, line=info.line, inputs=inputs,

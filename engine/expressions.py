@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping, Union
 
@@ -286,6 +287,7 @@ def parse(text: str) -> Node:
 
 # ---------------------------------------------------------------- functions
 
+@lru_cache(maxsize=8192)  # pure, and asked for by several rules of every case
 def _age_on(birth: dt.date, on: dt.date) -> Decimal:
     # Age in completed years: a person born on 29 February attains a new age on 1 March in common years
     # (the anniversary has not yet come on 28 February).
@@ -293,6 +295,7 @@ def _age_on(birth: dt.date, on: dt.date) -> Decimal:
     return Decimal(years)
 
 
+@lru_cache(maxsize=8192)
 def _months_between(start: dt.date, end: dt.date) -> Decimal:
     months = (end.year - start.year) * 12 + (end.month - start.month) - (end.day < start.day)
     return Decimal(months)
