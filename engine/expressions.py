@@ -527,7 +527,19 @@ def compile_node(node: Node) -> Callable[[Callable[[str], Any]], Any]:
             value = operand(lookup)
             return UNKNOWN if value is UNKNOWN else (value in items) != negated
         return member
-    return lambda lookup: evaluate(node, lookup)  # arithmetic and calls: rare enough to walk
+    if isinstance(node, Call):
+        args, impl = [compile_node(a) for a in node.args], FUNCTIONS[node.fn].impl
+
+        def call(lookup):
+            values = [arg(lookup) for arg in args]
+            if any(v is UNKNOWN for v in values):
+                return UNKNOWN
+            try:
+                return impl(*values)
+            except (InvalidOperation, ArithmeticError) as exc:
+                raise EvaluationFailure(str(exc)) from None
+        return call
+    return lambda lookup: evaluate(node, lookup)  # arithmetic: its errors are reported by evaluate
 
 
 def compare(op: str, left: Any, right: Any) -> bool:
