@@ -1,0 +1,39 @@
+"""The fact catalog comes from the case model; a case flattens into exactly its known facts."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from engine.expressions import FactType
+from engine.facts import case_facts, fact_kind, flatten
+
+from ..helpers import make_case
+
+
+def test_catalog_types_and_enumerations():
+    catalog = case_facts()
+    assert catalog["accident.date"][0] == FactType("date")
+    assert catalog["medical_leave.days"][0] == FactType("number")
+    assert catalog["findings.interruption_or_deviation"][0] == FactType("boolean")
+    assert "residence_work" in catalog["accident.journey.purpose"][0].values
+    assert "s.24(2)" in catalog["findings.interruption_or_deviation"][1]
+
+
+def test_record_keeping_and_lists_are_not_facts():
+    catalog = case_facts()
+    assert not {"case_id", "description"} & set(catalog)
+    assert not [name for name in catalog if name.startswith(("expected", "contributions.months"))]
+
+
+def test_flatten_keeps_only_known_values_and_makes_numbers_decimal():
+    case = make_case({"accident.date": dt.date(2025, 1, 2), "medical_leave.days": 5,
+                      "findings.interruption_or_deviation": False})
+    facts = flatten(case)
+    assert facts == {"accident.date": dt.date(2025, 1, 2), "medical_leave.days": Decimal(5),
+                     "findings.interruption_or_deviation": False}
+    assert isinstance(facts["medical_leave.days"], Decimal)
+
+
+def test_kinds_of_missing_items():
+    assert [fact_kind(n) for n in ("findings.x", "evidence.police_report", "accident.date")] == \
+        ["finding", "evidence", "fact"]
