@@ -3,33 +3,16 @@ decision; they never change it."""
 from __future__ import annotations
 
 from .expressions import render_value
-from .model import Decision, NotApplied
+from .model import Decision
 
 OUTCOME_WORDS = {"covered": "COVERED", "not_covered": "NOT COVERED", "undetermined": "UNDETERMINED"}
 BENEFIT_WORDS = {"applies": "applies", "does_not_apply": "does not apply", "undetermined": "undetermined"}
 
 
-_FRAGMENTS: dict[int, tuple[NotApplied, str]] = {}
-_FRAGMENT_LIMIT = 20_000
-
-
 def to_json(decision: Decision) -> str:
     """Compact JSON in the models' field order (deterministic: the same decision is always the same bytes).
-    Pretty-print it with any JSON tool; the text format is the one for people.
-
-    Most of a decision is its not-applied list, whose entries are shared between cases (explain.py): each is
-    serialised once and spliced in. `not_applied` is the Decision's last field, so the result is byte for byte
-    what pydantic writes for the whole model (a test checks it)."""
-    head = decision.model_dump_json(by_alias=True, exclude={"not_applied"})
-    parts = []
-    for item in decision.not_applied:
-        cached = _FRAGMENTS.get(id(item))
-        if cached is None or cached[0] is not item:
-            if len(_FRAGMENTS) >= _FRAGMENT_LIMIT:
-                _FRAGMENTS.clear()
-            cached = _FRAGMENTS[id(item)] = (item, item.model_dump_json(by_alias=True))  # holds item: id stays unique
-        parts.append(cached[1])
-    return f'{head[:-1]},"not_applied":[{",".join(parts)}]}}\n'
+    Pretty-print it with any JSON tool; the text format is the one for people."""
+    return decision.model_dump_json(by_alias=True) + "\n"
 
 
 def _value(value) -> str:
