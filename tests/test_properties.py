@@ -4,6 +4,7 @@ law is monotone: more facts never undo a decided outcome."""
 from __future__ import annotations
 
 import json
+import os
 
 import jsonschema
 import pytest
@@ -18,7 +19,13 @@ from .conftest import RULES
 from .helpers import run_python
 from .strategies import FINDINGS, case_and_extension, cases, cases_missing_findings
 
-PROPERTY = settings(max_examples=100, deadline=None)
+
+def examples(default: int) -> int:
+    """Examples per property: small for every run; SOCSO_EXAMPLES=1000 for a deeper search before a release."""
+    return int(os.environ.get("SOCSO_EXAMPLES", default))
+
+
+PROPERTY = settings(max_examples=examples(100), deadline=None)
 DECISION = jsonschema.Draft202012Validator(schema("decision"), format_checker=jsonschema.FormatChecker())
 CASE = jsonschema.Draft202012Validator(schema("case"), format_checker=jsonschema.FormatChecker())
 
@@ -84,7 +91,7 @@ def shuffle_root(tmp_path_factory):
     return tmp_path_factory.mktemp("shuffled-rules")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(st.permutations(range(len(RULE_FILES))).map(tuple), cases())
 def test_rule_file_order_and_names_do_not_change_a_decision(engine, shuffle_root, order, case):
     shuffled = shuffled_engine(shuffle_root, order)
