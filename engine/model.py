@@ -71,6 +71,9 @@ class FactDeclaration(Strict):
         None, description="outcome: a contingency's covered/not_covered; benefit: whether a benefit applies; "
                           "determination: a finding the decision reports (e.g. the contribution category).")
     contingency: Optional[str] = Field(None, description="For a benefit: the outcome fact of its contingency.")
+    undecided_note: Optional[str] = Field(
+        None, description="Said in the decision when no rule in force can decide this fact for a case (for example "
+                          "provisions not yet modelled).")
     event: Optional[Literal["accident", "disease", "invalidity", "death"]] = Field(
         None, description="For an outcome: the case section that makes the contingency relevant (it is reported "
                           "only for cases that have it).")
@@ -152,6 +155,10 @@ class Journey(Strict):
                           "and the place of a meal in a recess (s.24(1)(c)); personal; not_travelling.")
     origin: Optional[str] = Field(None, description="For the record: where the journey began.")
     destination: Optional[str] = Field(None, description="For the record: where it was going.")
+    work_link: Optional[Literal["to_start_work", "after_finishing_work", "other"]] = Field(
+        None, description="For residence_work: the journey was made to start work, or after finishing it; other: "
+                          "on a rest day, on leave, or for a purpose other than working, which needs the officer's "
+                          "finding (findings.residence_work_journey).")
     residence_kind: Optional[Literal["usual_residence", "other_place"]] = Field(
         None, description="For residence_work: whether the residence end is the usual residence, or another place "
                           "(second dwelling, family home, lodging) whose status needs an officer's finding.")
@@ -209,6 +216,9 @@ class Findings(Strict):
 
     place_of_residence_or_stay: Optional[bool] = Field(
         None, description="s.24(1)(a): the residence end of the journey is, in law, a place of residence or stay.")
+    residence_work_journey: Optional[bool] = Field(
+        None, description="s.24(1)(a): a journey between residence or stay and the place of work, made neither to start "
+                          "nor after finishing work, is in law 'travelling on a route between' them.")
     journey_connected_to_employment: Optional[bool] = Field(
         None, description="s.24(1)(b): the journey was made for a reason directly connected to the employment.")
     interruption_or_deviation: Optional[bool] = Field(
@@ -250,6 +260,32 @@ class Case(Strict):
     findings: Findings = Field(default_factory=Findings)
     evidence: Evidence = Field(default_factory=Evidence)
     expected: Optional[Expected] = None
+
+    def contradictions(self) -> list[tuple[tuple, str]]:
+        """Facts and findings that cannot both be true, as (path of the field to correct, why). The rules read each
+        fact where the law needs it; a contradiction between two of them would let one silently win."""
+        found: list[tuple[tuple, str]] = []
+        journey = self.accident.journey if self.accident and self.accident.journey else Journey()
+        findings = self.findings
+        if journey.stop_or_detour is False and findings.interruption_or_deviation is True:
+            found.append((("findings", "interruption_or_deviation"),
+                          "the officer found an interruption or deviation, but accident.journey.stop_or_detour is "
+                          "false: record the stop or detour, or correct the finding"))
+        if journey.stop_or_detour is False and journey.stop_or_detour_description:
+            found.append((("accident", "journey", "stop_or_detour"),
+                          "a stop or detour is described, but accident.journey.stop_or_detour is false"))
+        if journey.residence_kind == "usual_residence" and findings.place_of_residence_or_stay is False:
+            found.append((("findings", "place_of_residence_or_stay"),
+                          "the officer found the place is not a place of residence or stay, but "
+                          "accident.journey.residence_kind says it is the usual residence"))
+        for finding, purpose in (("place_of_residence_or_stay", "residence_work"),
+                                 ("residence_work_journey", "residence_work"),
+                                 ("journey_connected_to_employment", "employment")):
+            if getattr(findings, finding) is not None and journey.purpose not in (None, purpose):
+                found.append((("findings", finding),
+                              f"findings.{finding} is about a journey whose purpose is {purpose}, but "
+                              f"accident.journey.purpose is {journey.purpose}: correct the purpose or the finding"))
+        return found
 
     # The law's governing date: EI benefits follow the accident (or diagnosis) date, the invalidity scheme the
     # notice date, survivors' benefits the date of death.

@@ -572,4 +572,7 @@ def load_case(path: str | Path, display_name: str | None = None) -> "Case":
     sink.raise_if_any(CaseError)
     case = build_model(doc, Case, "CASE", sink)
     sink.raise_if_any(CaseError)
+    for path, message in case.contradictions():
+        sink.add("CASE-104", "contradictory-input", message, doc.locate(path))
+    sink.raise_if_any(CaseError)
     return case

@@ -17,8 +17,8 @@ from ..conftest import RULES
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "invalid"
 RULE_FIXTURES = sorted(p for p in (FIXTURES / "rules").iterdir() if p.is_dir())
 CASE_FIXTURES = sorted((FIXTURES / "cases").glob("*.yaml"))
-RULE_CODES = [f"RS-{n}" for n in range(100, 118)]
-CASE_CODES = ["CASE-100", "CASE-101", "CASE-102", "CASE-103", "CASE-113"]
+RULE_CODES = [f"RS-{n}" for n in range(100, 119)]
+CASE_CODES = ["CASE-100", "CASE-101", "CASE-102", "CASE-103", "CASE-104", "CASE-113"]
 
 # These fixtures pin the message the engine should give. Today validator._describe passes error.context to
 # best_match, which takes the max of the sub-errors and so headlines the least specific branch of an anyOf
