@@ -120,6 +120,9 @@ class Person(Strict):
     name: Optional[str] = Field(None, description="For the record only.")
     date_of_birth: Optional[dt.date] = None
     foreign_worker: Optional[bool] = Field(None, description="Not a Malaysian citizen or permanent resident.")
+    valid_work_pass: Optional[bool] = Field(
+        None, description="For a foreign worker: holds a valid passport and a work pass issued by the Immigration "
+                          "Department of Malaysia.")
     receiving_invalidity_pension: Optional[bool] = Field(None, description="Receives an invalidity pension (s.20).")
 
 
@@ -131,7 +134,10 @@ class Employment(Strict):
                              "government_permanent", "statutory_body_permanent"]] = None
     relationship_to_owner: Optional[Literal["none", "spouse", "sole_proprietor", "partner"]] = Field(
         None, description="The person's relation to the owner of the business.")
-    domestic_worker: Optional[bool] = None
+    domestic_worker: Optional[bool] = Field(
+        None, description="Employed exclusively in or in connection with the work of a private dwelling house.")
+    employer_is_resident: Optional[bool] = Field(
+        None, description="The employer is a Malaysian citizen, a permanent resident or a temporary resident.")
     employer_role: Optional[Literal["principal", "immediate"]] = None
     place_of_work: Optional[str] = None
 
