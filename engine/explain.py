@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from . import __version__
@@ -31,97 +32,164 @@ def jsonable(value: Any) -> Any:
 SHARED_LIMIT = 20_000
 
 
+class _Plan:
+    """What the explainer reads of a rule set for every case, worked out once per rule set."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        declarations = sorted(ruleset.declarations.items())
+        self.outcomes = [(name, decl.title, decl.event) for name, decl in declarations if decl.role == "outcome"]
+        self.determinations = [(name, decl.title) for name, decl in declarations if decl.role == "determination"]
+        self.benefits = {name: [(b, d.title) for b, d in declarations if d.role == "benefit" and d.contingency == name]
+                         for name, _, _ in self.outcomes}
+        self.rules = {r.id: r for r in ruleset.rules}
+        # (rule id, condition index) -> the evidence names it reads, and its function calls rendered and compiled
+        # (the same values and errors as evaluate): what explaining a failed condition shows.
+        self.conditions = {(r.id, i): ([n for n in names if fact_kind(n) == "evidence"],
+                                       [(ex.render(call), ex.compile_node(call)) for call in _calls(node)])
+                           for r in ruleset.rules for i, (node, names) in enumerate(zip(r.when, r.condition_names))}
+        self.periods = {r.id: f"in force from {r.rule.effective.from_}" + (
+            f" to {r.rule.effective.to}" if r.rule.effective.to else "") for r in ruleset.rules}
+        self.eras: dict[tuple, tuple[int, dict[str, RuleInfo]]] = {}
+
+    def era(self, compiled: Any) -> tuple[int | None, dict[str, RuleInfo]]:
+        """A small number that stands in cache keys for compiled.key (the rules in force and the dated parameter
+        readings: one number per key for the life of the plan), and the rules in force by id."""
+        if compiled is None:
+            return None, {}
+        found = self.eras.get(compiled.key)
+        if found is None:
+            found = self.eras[compiled.key] = (len(self.eras), {r.id: r for r in compiled.in_force})
+        return found
+
+
+def _plan(ruleset: RuleSet, shared: dict) -> _Plan:
+    """The plan is kept in the shared cache, checked against the rule set itself. Every other entry was made
+    under that plan (rule ids, era numbers), so a cache met with another rule set starts afresh."""
+    plan = shared.get("plan")
+    if plan is None or plan.ruleset is not ruleset:
+        shared.clear()
+        plan = shared["plan"] = _Plan(ruleset)
+    return plan
+
+
 class _Explainer:
     def __init__(self, ruleset: RuleSet, result: RunResult, shared: dict | None = None):
         self.ruleset, self.result = ruleset, result
         compiled = result.compiled
-        self.in_force = {r.id: r for r in compiled.in_force} if compiled else {}
         self.exceptions = compiled.exceptions if compiled else {}
         self.concluders = compiled.concluders if compiled else {}
         self.shared = shared if shared is not None else {}
+        self.plan = _plan(ruleset, self.shared)
+        self.era, self.in_force = self.plan.era(compiled)
         self.fired = {f.rule.id for f in result.firings}
-        self.derived = ruleset.declarations
+        self.case_facts = case_facts()
         # One dict for facts and parameters: the explainer looks values up hundreds of times per case.
         values = {**(compiled.parameter_values if compiled else {}), **result.facts}
         unknown = ex.UNKNOWN
         self.lookup = lambda name: values.get(name, unknown)
+        self.sources = result.sources
         self._status: dict[str, NotApplied] = {}
-        self._missing_memo: dict[str, set[str]] = {}
+        self._missing_memo: dict[str, frozenset[str]] = {}
         self.undecided: set[str] = set()  # derived facts that no rule in force can conclude for this case
 
+    def _model(self, model: type, key: tuple, **fields: Any) -> Any:
+        """A decision part shared across cases: `key` holds every field (the rule set's texts aside, which the
+        shared cache's single rule set fixes), values as (type, value) so that equal-but-different values differ.
+        (A rule_id is given only where there is one, as before: the same fields are set.)"""
+        found = self.shared.get(key)
+        return found if found is not None else self._remember(key, model(**fields))
+
+    def _remember(self, key: tuple, value: Any) -> Any:
+        shared = self.shared
+        if len(shared) >= SHARED_LIMIT:
+            shared.clear()  # a simple bound: the cache refills with what the portfolio repeats
+            shared["plan"] = self.plan  # which numbers the eras that keys name
+        shared[key] = value
+        return value
 
     def value_use(self, name: str) -> ValueUse:
-        source = "parameter" if name.startswith(ex.PARAMETER_PREFIX) else self.result.sources.get(name, "input")
-        value = self.lookup(name)
+        source = "parameter" if name.startswith(ex.PARAMETER_PREFIX) else self.sources.get(name, "input")
+        return self._use(name, self.lookup(name), source)
+
+    def _use(self, name: str, value: Any, source: str) -> ValueUse:
         key = ("value", name, type(value).__name__, str(value), source)
         use = self.shared.get(key)
-        if use is None:
-            use = self.shared[key] = ValueUse(name=name, value=jsonable(value), source=source)
-        return use
+        return use if use is not None else self._remember(key, ValueUse(name=name, value=jsonable(value),
+                                                                        source=source))
 
     # ---- why a rule did not apply
 
     def status(self, info: RuleInfo) -> NotApplied:
-        if info.id not in self._status:
-            self._status[info.id] = self._shared_why_not(info)
-        return self._status[info.id]
-
-    def _shared_why_not(self, info: RuleInfo) -> NotApplied:
-        """Explanations are shared across cases (the models are immutable). A rule not in force is explained by
-        the date alone; a rule whose condition fails, by that condition and the values it reads (the conditions
-        before it do not change the explanation); a rule waiting for facts, by the values it reads and what each
-        unknown derived fact among them waits for (memoised per case)."""
-        lookup = self.lookup
-        if info.id not in self.in_force:
-            key: tuple = (info.id, self.result.day)
+        """Why `info` did not apply, memoised for the case. Explanations are also shared across cases (the models
+        are immutable); each key holds everything its explanation reads (the shared cache belongs to one engine,
+        so a rule id names one rule):
+        - not in force: the rule and the governing date (the text names both);
+        - a condition fails: the rule, the first failing condition and the values it reads with their sources
+          (type and text are lossless for every value type); the conditions before it do not change the text;
+        - no condition fails but one is unknown: the rule, the rules in force (the era: the undecided reason lists
+          rules not in force), which conditions are unknown, which names the rule reads are unknown, and for
+          each unknown name that is not a case fact, what it waits for (memoised per case) and, when nothing would
+          help, what blocks it. The known values themselves do not appear in that explanation.
+        A rule whose conditions all hold but that has exceptions in force depends on the exceptions too: rare, and
+        computed each time."""
+        rule_id = info.id
+        found = self._status.get(rule_id)
+        if found is not None:
+            return found
+        failing = None
+        if rule_id not in self.in_force:
+            key: tuple = ("not_in_force", rule_id, self.result.day)
         else:
-            failing = next((i for i, fn in enumerate(info.when_fns) if fn(lookup) is False), None)
+            lookup = self.lookup
+            values = []
+            for index, fn in enumerate(info.when_fns):
+                value = fn(lookup)
+                if value is False:
+                    failing = index
+                    break
+                values.append(value)
             if failing is not None:
-                key = (info.id, failing, self._values(info.condition_names[failing]))
-            elif self.exceptions.get(info.id):
-                return self._why_not(info)  # depends on the exceptions too: rare, computed each time
+                read = []
+                for name in info.condition_names[failing]:
+                    value = lookup(name)
+                    read.append((type(value), str(value), self.sources.get(name)))
+                key = ("condition_false", rule_id, failing, tuple(read))
+            elif ex.UNKNOWN not in values:
+                key = ("engine_fault", rule_id) if not self.exceptions.get(rule_id) else None
             else:
-                waiting = tuple((n, missing, frozenset(self.blocking({n})) if not missing else None)
-                                for n in info.reads() if n in self.derived and lookup(n) is ex.UNKNOWN
-                                for missing in (frozenset(self.missing_fact(n)),))
-                key = (info.id, self.result.compiled.key, self._values(info.reads()), waiting)
-        cached = self.shared.get(key)
-        if cached is None:
-            cached = self._why_not(info)
-            if len(self.shared) >= SHARED_LIMIT:
-                self.shared.clear()  # a simple bound: the cache refills with what the portfolio repeats
-            self.shared[key] = cached
-        return cached
+                unknown, waiting = [], []
+                for name in info.reads():
+                    if lookup(name) is ex.UNKNOWN:
+                        unknown.append(name)
+                        if name not in self.case_facts:
+                            missing = self.missing_fact(name)
+                            waiting.append((name, missing, None if missing else frozenset(self.blocking({name}))))
+                key = ("needs_facts", rule_id, self.era, tuple(values), tuple(unknown), tuple(waiting))
+        if key is None:
+            found = self._why_not(info)
+        else:
+            found = self.shared.get(key)
+            if found is None:
+                found = self._remember(key, self._why_not(info, failing))
+        self._status[rule_id] = found
+        return found
 
-    def _values(self, names: list[str]) -> tuple:
-        lookup, sources = self.lookup, self.result.sources
-        return tuple((type(v).__name__, str(v), sources.get(n)) for n in names for v in (lookup(n),))
-
-    def _why_not(self, info: RuleInfo) -> NotApplied:
+    def _why_not(self, info: RuleInfo, failing: int | None = None) -> NotApplied:
+        """Why `info` did not apply. `failing`, when the caller knows it, is the index of its first false condition."""
         base = dict(rule_id=info.id, title=info.rule.title, citation=info.rule.citation)
         day = self.result.day
         if info.id not in self.in_force:
-            period = f"in force from {info.rule.effective.from_}" + (
-                f" to {info.rule.effective.to}" if info.rule.effective.to else "")
-            detail = (f"not in force on {day} ({period})" if day else
+            detail = (f"not in force on {day} ({self.plan.periods[info.id]})" if day else
                       "no governing date: the case has no accident, disease, invalidity notice or death date")
             return NotApplied(status="not_in_force", detail=detail, **base)
+        if failing is not None:
+            return self._condition_false(info, failing, base)
         unknown_conditions = []
-        for text, node, names, fn in zip(info.rule.when, info.when, info.condition_names, info.when_fns):
+        for index, (text, names, fn) in enumerate(zip(info.rule.when, info.condition_names, info.when_fns)):
             value = fn(self.lookup)
             if value is False:
-                actual = [self.value_use(n) for n in names]
-                lacking = [n for n in names if fact_kind(n) == "evidence" and self.lookup(n) is False]
-                if lacking:  # evidence recorded as false is evidence not yet provided, not a failed condition
-                    return NotApplied(status="needs_facts", condition=text, missing=sorted(set(lacking)), actual=actual,
-                                      detail="needs " + ", ".join(_describe_missing(m) for m in sorted(set(lacking))),
-                                      **base)
-                raw = [(n, self.lookup(n)) for n in names]
-                computed = [(ex.render(call), ex.evaluate(call, self.lookup)) for call in _calls(node)]
-                actual += [ValueUse(name=n, value=jsonable(v), source="computed") for n, v in computed]
-                shown = ", ".join(f"{n} = {ex.render_value(v)}" for n, v in raw + computed)
-                return NotApplied(status="condition_false", condition=text, actual=actual,
-                                  detail=f"first failing condition: {text} ({shown})", **base)
+                return self._condition_false(info, index, base)
             if value is ex.UNKNOWN:
                 unknown_conditions.append((text, names))
         if unknown_conditions:
@@ -145,6 +213,22 @@ class _Explainer:
         return NotApplied(status="needs_facts", detail="conditions hold but the rule did not fire (engine fault)",
                           **base)
 
+    def _condition_false(self, info: RuleInfo, index: int, base: dict) -> NotApplied:
+        text, names, lookup = info.rule.when[index], info.condition_names[index], self.lookup
+        evidence, calls = self.plan.conditions[info.id, index]
+        actual = [self.value_use(n) for n in names]
+        lacking = [n for n in evidence if lookup(n) is False]
+        if lacking:  # evidence recorded as false is evidence not yet provided, not a failed condition
+            return NotApplied(status="needs_facts", condition=text, missing=sorted(set(lacking)), actual=actual,
+                              detail="needs " + ", ".join(_describe_missing(m) for m in sorted(set(lacking))),
+                              **base)
+        raw = [(n, lookup(n)) for n in names]
+        computed = [(rendered, fn(lookup)) for rendered, fn in calls]
+        actual += [self._use(n, v, "computed") for n, v in computed]
+        shown = ", ".join(f"{n} = {ex.render_value(v)}" for n, v in raw + computed)
+        return NotApplied(status="condition_false", condition=text, actual=actual,
+                          detail=f"first failing condition: {text} ({shown})", **base)
+
     def missing_for_names(self, names: list[str]) -> set[str]:
         found: set[str] = set()
         for name in names:
@@ -159,21 +243,25 @@ class _Explainer:
                 found |= self.missing_for_names(names)
         return found
 
-    def missing_fact(self, name: str) -> set[str]:
+    def missing_fact(self, name: str) -> frozenset[str]:
         """The case inputs and findings that would have to be known for `name` to become known."""
-        if name in self._missing_memo:
-            return self._missing_memo[name]
-        self._missing_memo[name] = set()  # the rule set is acyclic; this only guards the recursion
-        if name in case_facts():
-            found = {name}
+        found = self._missing_memo.get(name)
+        if found is not None:
+            return found
+        self._missing_memo[name] = frozenset()  # the rule set is acyclic; this only guards the recursion
+        if name in self.case_facts:
+            found = frozenset((name,))
         else:
-            found, pending = set(), False
+            needed: set[str] = set()
+            pending = False
             for info in self.concluders.get(name, ()):
-                if self.status(info).status == "needs_facts":
-                    found |= set(self.status(info).missing)
+                status = self.status(info)
+                if status.status == "needs_facts":
+                    needed.update(status.missing)
                     pending = True
             if not pending:
                 self.undecided.add(name)
+            found = frozenset(needed)
         self._missing_memo[name] = found
         return found
 
@@ -183,7 +271,7 @@ class _Explainer:
         found: set[str] = set()
         for name in sorted(names - seen):
             seen.add(name)
-            if name in case_facts() or self.lookup(name) is not ex.UNKNOWN:
+            if name in self.case_facts or self.lookup(name) is not ex.UNKNOWN:
                 continue
             self.missing_fact(name)
             if name in self.undecided:
@@ -203,7 +291,9 @@ class _Explainer:
             later = [r for r in self.ruleset.rules if name in r.then and r.id not in self.in_force]
             periods = "; ".join(f"{r.id} in force from {r.rule.effective.from_}"
                                 + (f" to {r.rule.effective.to}" if r.rule.effective.to else "") for r in later[:3])
-            parts.append(f"{name}" + (f" ({periods})" if periods else ""))
+            declaration = self.ruleset.declarations.get(name)
+            note = declaration.undecided_note if declaration and declaration.undecided_note else ""
+            parts.append(f"{name}" + (f" ({periods})" if periods else "") + (f": {note.strip()}" if note else ""))
         return "no rule in force on the governing date decides, for this case, " + ", ".join(parts)
 
     # ---- the decision
@@ -211,65 +301,91 @@ class _Explainer:
     def firing(self, record) -> Firing:
         info = record.rule
         compiled = self.result.compiled
-        key = ("parameters", compiled.key, info.id)
-        parameters = self.shared.get(key)
+        lookup, sources = self.lookup, self.result.sources
+        # A firing is shared across cases: the rule, its step, the rules in force and dated parameters
+        # (the era), each input's name, value (type and text are lossless) and source, and each conclusion.
+        inputs, concluded = [], []
+        for name in record.inputs:
+            if not name.startswith(ex.PARAMETER_PREFIX):
+                value = lookup(name)
+                inputs.append((name, type(value).__name__, str(value), sources.get(name, "input")))
+        for name, value in record.concluded.items():
+            concluded.append((name, type(value).__name__, str(value)))
+        key = ("firing", self.era, info.id, record.step, tuple(inputs), tuple(concluded))
+        found = self.shared.get(key)
+        if found is not None:
+            return found
+        parameters_key = ("parameters", self.era, info.id)
+        parameters = self.shared.get(parameters_key)
         if parameters is None:
             readings = compiled.readings
-            parameters = self.shared[key] = [
+            parameters = self._remember(parameters_key, [
                 ParameterUse(name=n, value=jsonable(readings[n].value), effective_from=readings[n].effective_from,
                              source=readings[n].source, confidence=readings[n].confidence)
-                for n in info.reads() + info.reads_in_formulas() if n in readings]
-        inputs = [self.value_use(n) for n in record.inputs if not n.startswith(ex.PARAMETER_PREFIX)]
-        return Firing(step=record.step, rule_id=info.id, title=info.rule.title, citation=info.rule.citation,
-                      effective=info.rule.effective, file=info.file, line=info.line, inputs=inputs,
-                      parameters=parameters, concluded={k: jsonable(v) for k, v in record.concluded.items()})
+                for n in info.reads() + info.reads_in_formulas() if n in readings])
+        uses = [self.value_use(n) for n in record.inputs if not n.startswith(ex.PARAMETER_PREFIX)]
+        found = Firing(step=record.step, rule_id=info.id, title=info.rule.title, citation=info.rule.citation,
+                       effective=info.rule.effective, file=info.file, line=info.line, inputs=uses,
+                       parameters=parameters, concluded={k: jsonable(v) for k, v in record.concluded.items()})
+        return self._remember(key, found)
 
     def concluded_by(self, fact: str) -> RuleInfo | None:
         source = self.result.sources.get(fact)
-        return self.ruleset.rule(source) if source and source != "input" else None
+        return self.plan.rules[source] if source and source != "input" else None
 
     def pending(self, fact: str) -> list[str]:
         return sorted(self.missing_fact(fact))
 
     def contingency(self, fact: str, title: str) -> ContingencyDecision:
         value = self.lookup(fact)
-        benefits = [self.benefit(name, decl.title, value) for name, decl in sorted(self.ruleset.declarations.items())
-                    if decl.role == "benefit" and decl.contingency == fact]
+        benefits = [self.benefit(name, benefit_title, value) for name, benefit_title in self.plan.benefits[fact]]
         if value is ex.UNKNOWN:
             needs = self.pending(fact)
             reason = ("undetermined: needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
                 "undetermined: " + self.undecided_reason(self.blocking({fact}) or {fact})
-            return ContingencyDecision(fact=fact, title=title, outcome="undetermined", reason=reason, benefits=benefits)
-        rule = self.concluded_by(fact)
-        return ContingencyDecision(fact=fact, title=title, outcome=value, rule_id=rule.id,
-                                   reason=f"{rule.id} ({_cite(rule)}): {rule.rule.title}", benefits=benefits)
+            outcome, rule_id = "undetermined", None
+        else:
+            rule = self.concluded_by(fact)
+            outcome, rule_id, reason = value, rule.id, f"{rule.id} ({_cite(rule)}): {rule.rule.title}"
+        return self._model(ContingencyDecision, ("contingency", fact, title, type(outcome), outcome, rule_id, reason,
+                                                 tuple([(b.fact, b.status, b.rule_id, b.reason) for b in benefits])),
+                           fact=fact, title=title, outcome=outcome, reason=reason, benefits=benefits,
+                           **({"rule_id": rule_id} if rule_id else {}))
 
     def benefit(self, fact: str, title: str, outcome: Any) -> BenefitStatus:
+        rule_id = None
         if outcome == "not_covered":
-            return BenefitStatus(fact=fact, title=title, status="does_not_apply", reason="the contingency is not covered")
-        value = self.lookup(fact)
-        if outcome is ex.UNKNOWN or value is ex.UNKNOWN:
-            needs = self.pending(fact) if outcome is not ex.UNKNOWN else []
-            reason = ("needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
-                "undetermined until the contingency is decided" if outcome is ex.UNKNOWN else \
-                "no rule in force decides it on the governing date"
-            return BenefitStatus(fact=fact, title=title, status="undetermined", reason=reason)
-        rule = self.concluded_by(fact)
-        return BenefitStatus(fact=fact, title=title, status="applies" if value else "does_not_apply",
-                             rule_id=rule.id, reason=f"{rule.id} ({_cite(rule)}): {rule.rule.title}")
+            status, reason = "does_not_apply", "the contingency is not covered"
+        else:
+            value = self.lookup(fact)
+            if outcome is ex.UNKNOWN or value is ex.UNKNOWN:
+                needs = self.pending(fact) if outcome is not ex.UNKNOWN else []
+                reason = ("needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
+                    "undetermined until the contingency is decided" if outcome is ex.UNKNOWN else \
+                    "no rule in force decides it on the governing date"
+                status = "undetermined"
+            else:
+                rule = self.concluded_by(fact)
+                status = "applies" if value else "does_not_apply"
+                rule_id, reason = rule.id, f"{rule.id} ({_cite(rule)}): {rule.rule.title}"
+        return self._model(BenefitStatus, ("benefit", fact, title, status, rule_id, reason),
+                           fact=fact, title=title, status=status, reason=reason,
+                           **({"rule_id": rule_id} if rule_id else {}))
 
     def decide(self, case_file: str) -> Decision:
-        result, ruleset = self.result, self.ruleset
-        events = {"accident": result.case.accident, "disease": result.case.disease,
-                  "invalidity": result.case.invalidity, "death": result.case.death}
-        contingencies = [self.contingency(name, decl.title) for name, decl in sorted(ruleset.declarations.items())
-                         if decl.role == "outcome" and events.get(decl.event or "") is not None]
+        result, ruleset, plan = self.result, self.ruleset, self.plan
+        case = result.case
+        events = {"accident": case.accident, "disease": case.disease, "invalidity": case.invalidity,
+                  "death": case.death}
+        contingencies = [self.contingency(name, title) for name, title, event in plan.outcomes
+                         if events.get(event or "") is not None]
         determinations = []
-        for name, decl in sorted(ruleset.declarations.items()):
-            if decl.role == "determination":
-                rule = self.concluded_by(name)
-                determinations.append(Determination(fact=name, title=decl.title, value=jsonable(self.lookup(name)),
-                                                    rule_id=rule.id if rule else None))
+        for name, title in plan.determinations:
+            rule = self.concluded_by(name)
+            value, rule_id = jsonable(self.lookup(name)), rule.id if rule else None
+            determinations.append(self._model(Determination, ("determination", name, title, type(value), value,
+                                                              rule_id),
+                                              fact=name, title=title, value=value, rule_id=rule_id))
         wanted: set[str] = set()
         for c in contingencies:
             if c.outcome == "undetermined":
@@ -282,15 +398,26 @@ class _Explainer:
             if d.value is None:
                 wanted |= self.missing_fact(d.fact)
         if result.day is None:  # the event's own date, or any event date when the case records no event
-            events_present = [n for n in Case.GOVERNING_DATES if getattr(result.case, n.split(".")[0]) is not None]
+            events_present = [n for n in Case.GOVERNING_DATES if getattr(case, n.split(".")[0]) is not None]
             wanted |= set(events_present[:1] or Case.GOVERNING_DATES)
-        not_applied = [self.status(info) for info in ruleset.rules if info.id not in self.fired]
+        memo, fired = self._status, self.fired
+        not_applied = [memo[info.id] if info.id in memo else self.status(info) for info in ruleset.rules
+                       if info.id not in fired]
         missing = []
-        for name in sorted(wanted):
-            needed_by = sorted(n.rule_id for n in not_applied if name in n.missing)
-            missing.append(MissingItem(name=name, kind=fact_kind(name), description=ruleset.fact_title(name),
-                                       needed_by=needed_by))
-        return Decision(case_id=result.case.case_id, case_file=case_file, governing_date=result.day,
+        if wanted:
+            needing: dict[str, list[str]] = {}  # fact -> the rules whose explanation says they need it
+            for n in not_applied:
+                for name in n.missing:
+                    needing.setdefault(name, []).append(n.rule_id)
+            for name in sorted(wanted):
+                needed_by = sorted(set(needing.get(name, ())))
+                key = ("missing", name, tuple(needed_by))  # kind and description follow from the name
+                item = self.shared.get(key)
+                if item is None:
+                    item = self._remember(key, MissingItem(name=name, kind=fact_kind(name),
+                                                           description=ruleset.fact_title(name), needed_by=needed_by))
+                missing.append(item)
+        return Decision(case_id=case.case_id, case_file=case_file, governing_date=result.day,
                         rules_version=ruleset.version, engine_version=__version__, contingencies=contingencies,
                         determinations=determinations, missing=missing,
                         fired=[self.firing(f) for f in result.firings], not_applied=not_applied)
@@ -310,10 +437,15 @@ def _cite(info: RuleInfo) -> str:
     return info.rule.citation.short()
 
 
+_KIND_WORDS = {"finding": "officer's finding", "evidence": "evidence", "fact": "fact"}
+
+
+@lru_cache(maxsize=4096)  # a function of the name alone
 def _describe_missing(name: str) -> str:
-    return {"finding": "officer's finding", "evidence": "evidence", "fact": "fact"}[fact_kind(name)] + f" {name}"
+    return _KIND_WORDS[fact_kind(name)] + f" {name}"
 
 
 def explain(ruleset: RuleSet, result: RunResult, case_file: str, shared: dict | None = None) -> Decision:
-    """The decision for a run. `shared` is a cache of why-not explanations kept across cases (Engine.explanations)."""
+    """The decision for a run. `shared` keeps, across the cases of one engine (Engine.explanations), the rule set's
+    plan and the parts of decisions that cases repeat: why-not explanations, firings, value uses and the like."""
     return _Explainer(ruleset, result, shared).decide(case_file)

@@ -3,6 +3,7 @@ three-valued evaluator (Decimal numbers; a missing fact is *unknown*, never fals
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -513,33 +514,61 @@ def compile_node(node: Node) -> Callable[[Callable[[str], Any]], Any]:
             value = inner(lookup)
             return UNKNOWN if value is UNKNOWN else not value
         return negate
-    if isinstance(node, Compare) and isinstance(node.right, Lit):
-        left, op, constant = compile_node(node.left), node.op, node.right.value
+    # Comparisons and membership: as in evaluate, an arithmetic error on known values is an EvaluationFailure.
+    if isinstance(node, Compare) and isinstance(node.left, Ref) and isinstance(node.right, Lit):
+        name, op, constant = node.left.name, _OPERATORS[node.op], node.right.value
 
-        def compare_constant(lookup):
-            value = left(lookup)
-            return UNKNOWN if value is UNKNOWN else compare(op, value, constant)
-        return compare_constant
-    if isinstance(node, In):
-        operand, items, negated = compile_node(node.operand), [i.value for i in node.items], node.negated
+        def compare_fact(lookup):  # `fact OP constant`, the commonest condition: one closure, one call
+            value = lookup(name)
+            if value is UNKNOWN:
+                return UNKNOWN
+            try:
+                return op(value, constant)
+            except (InvalidOperation, DivisionByZero, ArithmeticError) as exc:
+                raise EvaluationFailure(str(exc)) from None
+        return compare_fact
+    if isinstance(node, Compare):
+        op, left, right = _OPERATORS[node.op], compile_node(node.left), compile_node(node.right)
 
-        def member(lookup):
-            value = operand(lookup)
-            return UNKNOWN if value is UNKNOWN else (value in items) != negated
-        return member
+        def compare_values(lookup):
+            a, b = left(lookup), right(lookup)
+            if a is UNKNOWN or b is UNKNOWN:
+                return UNKNOWN
+            try:
+                return op(a, b)
+            except (InvalidOperation, DivisionByZero, ArithmeticError) as exc:
+                raise EvaluationFailure(str(exc)) from None
+        return compare_values
+    if isinstance(node, In) and isinstance(node.operand, Ref):
+        name, items, negated = node.operand.name, [i.value for i in node.items], node.negated
+
+        def member_fact(lookup):  # `fact in [...]`
+            value = lookup(name)
+            if value is UNKNOWN:
+                return UNKNOWN
+            try:
+                return (value in items) != negated
+            except (InvalidOperation, DivisionByZero, ArithmeticError) as exc:
+                raise EvaluationFailure(str(exc)) from None
+        return member_fact
     if isinstance(node, Call):
         args, impl = [compile_node(a) for a in node.args], FUNCTIONS[node.fn].impl
 
         def call(lookup):
             values = [arg(lookup) for arg in args]
-            if any(v is UNKNOWN for v in values):
+            if UNKNOWN in values:  # no value compares equal to UNKNOWN: this is `any(v is UNKNOWN ...)`
                 return UNKNOWN
             try:
                 return impl(*values)
             except (InvalidOperation, ArithmeticError) as exc:
                 raise EvaluationFailure(str(exc)) from None
         return call
-    return lambda lookup: evaluate(node, lookup)  # arithmetic: its errors are reported by evaluate
+    return lambda lookup: evaluate(node, lookup)  # arithmetic and rarer forms: evaluate itself
+
+
+# The same comparisons as `compare`, as functions picked once when a condition is compiled.
+_OPERATORS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+              ">=": operator.ge}
 
 
 def compare(op: str, left: Any, right: Any) -> bool:

@@ -16,7 +16,7 @@ from .rete import ReteFailure, ReteProgram
 from .validator import RuleInfo, RuleSet
 
 
-@dataclass
+@dataclass(slots=True)
 class FiringRecord:
     step: int
     rule: RuleInfo
@@ -72,6 +72,10 @@ class Engine:
         self._by_era: dict[int, tuple[CompiledRules, ReteProgram]] = {}
         self._boundaries = era_boundaries(ruleset)
         self.explanations: dict[tuple, Any] = {}  # why-not results shared across cases (see explain.py)
+        # compiled.key (which identifies a program) -> what run() needs of that program on every case, worked out
+        # once: each lift action's atom compiled (expressions.compile_node: the same values and errors as
+        # evaluate), and the facts its patterns test, sorted (the order in which inputs are asserted).
+        self._prepared: dict[tuple, tuple[dict[str, Any], list[str]]] = {}
 
     def program(self, day: dt.date) -> tuple[CompiledRules, ReteProgram]:
         """The compiled program for `day`: the same for every day of an era (between two dates on which a rule or
@@ -84,37 +88,48 @@ class Engine:
                     self._programs[compiled.key] = (compiled, ReteProgram(compiled.definition))
                 except Exception as exc:
                     raise _failure(f"durable_rules refused the compiled rules for {day}: {exc}") from None
+                self._prepared[compiled.key] = ({name: ex.compile_node(action.atom)
+                                                 for name, action in compiled.actions.items() if action.kind == "lift"},
+                                                sorted(compiled.read))
             self._by_era[era] = self._programs[compiled.key]
         return self._by_era[era]
 
     def run(self, case: Case) -> RunResult:
         inputs = flatten(case)
         day = governing_date(inputs, case)
-        result = RunResult(case, day, None, dict(inputs), {name: "input" for name in inputs})
+        result = RunResult(case, day, None, dict(inputs), dict.fromkeys(inputs, "input"))
         if day is None:
             return result  # no event: nothing is in force, and the decision says what is missing
         compiled, program = self.program(day)
         result.compiled = compiled
         applies: dict[str, bool] = {}
+        fired: set[str] = set()
+        actions, lookup = compiled.actions, result.lookup
+        lifts, read = self._prepared[compiled.key]
 
         def on_action(rule_name: str) -> list[dict[str, Any]]:
-            action = compiled.actions[rule_name]
-            if action.kind == "lift":
-                value = _evaluate(action.atom, result.lookup, rule_name)
+            action = actions[rule_name]
+            kind = action.kind
+            if kind == "lift":
+                try:
+                    value = lifts[rule_name](lookup)
+                except ex.EvaluationFailure as exc:  # the message _evaluate gives
+                    raise _failure(f"{rule_name}: cannot evaluate {ex.render(action.atom)}: {exc}") from None
                 return [] if value is ex.UNKNOWN else [encode_fact(action.fact, value)]
             info = action.rule
-            if action.kind == "applies_false":
+            if kind == "applies_false":
                 if info.id in applies:
                     return []
                 applies[info.id] = False
                 return [encode_fact(APPLIES + info.id, False)]
-            if any(f.rule.id == info.id for f in result.firings):
+            if info.id in fired:
                 return []  # another alternative of the same rule already fired
+            fired.add(info.id)
             return self._fire(info, compiled, result, applies)
 
         try:
-            # Only facts some pattern tests are asserted: the others cannot change what fires.
-            facts = [encode_fact(name, value) for name, value in sorted(inputs.items()) if name in compiled.read]
+            # Only facts some pattern tests are asserted, by name: the others cannot change what fires.
+            facts = [encode_fact(name, inputs[name]) for name in read if name in inputs]
             facts.append({"k": START_FACT, "b": True})
             program.run(facts, on_action)
         except ReteFailure as exc:
@@ -137,8 +152,9 @@ class Engine:
             result.facts[name] = value
             result.sources[name] = info.id
             new.append(encode_fact(name, value))
-        reads = info.reads() + info.reads_in_formulas()
-        inputs = {name: result.lookup(name) for name in reads if result.lookup(name) is not ex.UNKNOWN}
+        lookup = result.lookup
+        inputs = {name: value for name in info.reads() + info.reads_in_formulas()
+                  for value in (lookup(name),) if value is not ex.UNKNOWN}
         result.firings.append(FiringRecord(len(result.firings) + 1, info, inputs, concluded))
         if info.id in compiled.needs_applies:
             applies[info.id] = True

@@ -14,8 +14,8 @@ INSURED = {"employment.contract": "service", "employment.sector": "private", "em
            "employment.domestic_worker": False, "person.date_of_birth": dt.date(1990, 1, 1),
            "person.foreign_worker": False, "person.receiving_invalidity_pension": False,
            "contributions.contributed_before_age_55": True}
-DIRECT = {"accident.journey.purpose": "residence_work", "accident.journey.residence_kind": "usual_residence",
-          "accident.journey.stop_or_detour": False}
+DIRECT = {"accident.journey.purpose": "residence_work", "accident.journey.work_link": "to_start_work",
+          "accident.journey.residence_kind": "usual_residence", "accident.journey.stop_or_detour": False}
 DAY = {"accident.date": dt.date(2025, 1, 1)}
 
 
@@ -112,11 +112,20 @@ def test_a_rule_whose_exception_may_apply_needs_the_exceptions_inputs(engine):
 
 
 def test_benefits_of_a_contingency_not_covered_do_not_apply(engine):
+    decision = decide(engine, {**DAY, **INSURED, **DIRECT, "employment.contract": "self_employed"})
+    injury = {c.fact: c for c in decision.contingencies}["employment_injury.outcome"]
+    assert (injury.outcome, injury.rule_id) == ("not_covered", "EI-INJURY-002")
+    assert {(b.status, b.reason) for b in injury.benefits} == {("does_not_apply", "the contingency is not covered")}
+
+
+def test_a_failed_commuting_basis_leaves_the_injury_and_its_benefits_undetermined(engine):
     decision = decide(engine, {**DAY, **INSURED, "accident.journey.purpose": "personal"})
-    (contingency,) = decision.contingencies
-    assert (contingency.outcome, contingency.rule_id) == ("not_covered", "EI-COMMUTE-032")
-    assert {(b.status, b.reason) for b in contingency.benefits} == {
-        ("does_not_apply", "the contingency is not covered")}
+    outcomes = {c.fact: c for c in decision.contingencies}
+    assert outcomes["employment_injury.commuting.outcome"].outcome == "not_covered"
+    injury = outcomes["employment_injury.outcome"]
+    assert injury.outcome == "undetermined"
+    assert "only commuting accidents (s.24) are modelled so far" in injury.reason
+    assert {b.status for b in injury.benefits} == {"undetermined"}
 
 
 def test_a_firing_lists_its_dated_parameters(engine):

@@ -90,7 +90,8 @@ def test_without_a_governing_date_nothing_is_compiled_or_fired(engine):
 
 COVERED_COMMUTE = {"employment.contract": "service", "employment.sector": "private",
                    "employment.relationship_to_owner": "none", "accident.journey.purpose": "residence_work",
-                   "accident.journey.residence_kind": "usual_residence", "accident.journey.stop_or_detour": False}
+                   "accident.journey.work_link": "to_start_work", "accident.journey.residence_kind": "usual_residence",
+                   "accident.journey.stop_or_detour": False}
 
 
 def test_an_accident_is_judged_on_its_own_date(engine):
