@@ -9,7 +9,7 @@ from typing import Any
 
 from . import expressions as ex
 from .compiler import APPLIES, LIFT, START_FACT, CompiledRules, compile_rules, encode_fact
-from .errors import Diagnostic, EvaluationError, Location
+from .errors import CaseError, Diagnostic, EvaluationError, Location
 from .facts import flatten
 from .model import Case
 from .rete import ReteFailure, ReteProgram
@@ -95,6 +95,11 @@ class Engine:
         return self._by_era[era]
 
     def run(self, case: Case) -> RunResult:
+        contradictions = case.contradictions()
+        if contradictions:  # load_case reports these with file and line; this guards cases built in code
+            raise CaseError([Diagnostic("CASE-104", "contradictory-input", message,
+                                        Location(f"case {case.case_id}: {'.'.join(path)}"))
+                             for path, message in contradictions])
         inputs = flatten(case)
         day = governing_date(inputs, case)
         result = RunResult(case, day, None, dict(inputs), dict.fromkeys(inputs, "input"))

@@ -68,11 +68,24 @@ def fact_sets(draw, densities=st.integers(2, 10), fidelities=st.integers(5, 10),
     return facts
 
 
+def consistent(case: Case) -> Case:
+    """Contradictory cases are refused before adjudication (CASE-104): drop each field a contradiction names."""
+    while case.contradictions():
+        data = case.model_dump(exclude_none=True)
+        for path, _ in case.contradictions():
+            holder = data
+            for key in path[:-1]:
+                holder = holder[key]
+            holder.pop(path[-1], None)
+        case = Case.model_validate(data)
+    return case
+
+
 @st.composite
 def cases(draw) -> Case:
     facts = draw(fact_sets())
     sections = tuple(s for s in OPTIONAL_SECTIONS if draw(st.booleans()))
-    return make_case(facts, sections=sections)
+    return consistent(make_case(facts, sections=sections))
 
 
 @st.composite
@@ -85,12 +98,13 @@ def case_and_extension(draw) -> tuple[Case, Case, dict]:
     base = {name: value for name, value in full.items() if name not in dropped}
     added = {name: full[name] for name in sorted(dropped) if name not in Case.GOVERNING_DATES and draw(st.booleans())}
     sections = tuple(s for s in OPTIONAL_SECTIONS if draw(st.booleans()))
-    return make_case(base, sections=sections), make_case({**base, **added}, sections=sections), added
+    return consistent(make_case(base, sections=sections)), consistent(make_case({**base, **added}, sections=sections)), \
+        added
 
 
 @st.composite
 def cases_missing_findings(draw) -> Case:
     """A mostly complete case, like one whose decision rests on a finding, with some findings not yet recorded."""
     facts = draw(fact_sets(st.integers(9, 10), st.integers(8, 10), WITH_FINDINGS))
-    return make_case({name: value for name, value in facts.items() if name not in FINDINGS or draw(st.booleans())},
-                     sections=("accident",))
+    return consistent(make_case({name: value for name, value in facts.items()
+                                 if name not in FINDINGS or draw(st.booleans())}, sections=("accident",)))

@@ -113,3 +113,12 @@ def test_a_huge_number_a_rule_reads_is_an_evaluation_error(engine):
     case = make_case({"accident.date": dt.date(2025, 1, 1), "medical_leave.days": 10 ** 13})
     with pytest.raises(EvaluationError, match="too large"):
         engine.run(case)
+
+
+def test_a_contradictory_case_built_in_code_is_refused(engine):
+    from engine import CaseError
+    case = make_case({**COVERED_COMMUTE, "accident.date": dt.date(2025, 1, 1), "findings.interruption_or_deviation": True})
+    with pytest.raises(CaseError) as caught:
+        engine.run(case)
+    assert [d.code for d in caught.value.diagnostics] == ["CASE-104"]
+    assert "findings.interruption_or_deviation" in caught.value.diagnostics[0].location.file
