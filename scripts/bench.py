@@ -175,7 +175,7 @@ def outcome_counter(counts: Counter) -> Callable[[engine.Decision], None]:
         if not decision.contingencies:
             counts["(no contingency)"] += 1
         for c in decision.contingencies:
-            counts[c.outcome] += 1
+            counts[f"{c.fact} {c.outcome}"] += 1
             for b in c.benefits:
                 counts[f"{b.fact}: {b.status}"] += 1
     return observe
@@ -265,9 +265,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{p.name}: {len(p.errors)} cases raised, e.g. {p.errors[0]}")
 
     print()
-    print("outcome mix (employment_injury.commuting.outcome, from the decisions):")
-    for key in ("covered", "not_covered", "undetermined", "(no contingency)"):
-        print(f"  {key:<18} {counts[key]:>6}  ({100 * counts[key] / n:.1f}%)")
+    print("outcome mix, per contingency (from the decisions):")
+    for key in sorted(k for k in counts if " " in k and ":" not in k and not k.startswith("(")) + ["(no contingency)"]:
+        print(f"  {key:<50} {counts[key]:>6}  ({100 * counts[key] / n:.1f}%)")
     for key in sorted(k for k in counts if ":" in k):
         print(f"  {key:<55} {counts[key]:>6}")
     print("rule-set eras (rules in force) in the portfolio:")

@@ -56,6 +56,8 @@ def _journey(rng: random.Random) -> dict[str, Any]:
     journey: dict[str, Any] = {"purpose": purpose, "origin": "home", "destination": "the workplace"}
     if purpose == "residence_work" or rng.random() < 0.05:
         journey["residence_kind"] = _pick(rng, [("usual_residence", 65), ("other_place", 30), (None, 5)])
+        journey["work_link"] = _pick(rng, [("to_start_work", 45), ("after_finishing_work", 40), ("other", 10),
+                                           (None, 5)])
     if purpose == "employment" or rng.random() < 0.05:
         journey["employer_instructed"] = _tri(rng, 50, 40, 10)
     if purpose == "meal_recess" or rng.random() < 0.05:
@@ -94,6 +96,7 @@ def case_data(rng: random.Random, index: int) -> dict[str, Any]:
         "findings": {
             "place_of_residence_or_stay": _tri(rng, 30, 20, 50),
             "journey_connected_to_employment": _tri(rng, 30, 20, 50),
+            "residence_work_journey": _tri(rng, 10, 10, 80),
             "interruption_or_deviation": _tri(rng, 25, 25, 50),
             "medical_board_certified_invalidity": _tri(rng, 2, 3, 95),
         },
@@ -130,7 +133,21 @@ def case_data(rng: random.Random, index: int) -> dict[str, Any]:
 def generate(n: int, seed: int) -> list[Case]:
     """n validated cases; the same (n, seed) always gives the same list."""
     rng = random.Random(seed)
-    return [Case.model_validate(case_data(rng, i)) for i in range(n)]
+    return [without_contradictions(Case.model_validate(case_data(rng, i))) for i in range(n)]
+
+
+def without_contradictions(case: Case) -> Case:
+    """The engine refuses contradictory cases (CASE-104), as a claims system would before adjudication: drop each
+    field a contradiction names, so the portfolio stays decidable and varied."""
+    while case.contradictions():
+        data = case.model_dump(exclude_none=True)
+        for path, _ in case.contradictions():
+            holder = data
+            for key in path[:-1]:
+                holder = holder[key]
+            holder.pop(path[-1], None)
+        case = Case.model_validate(data)
+    return case
 
 
 def check_schema(cases: list[Case]) -> int:
