@@ -293,6 +293,20 @@ class Case(Strict):
                               f"accident.journey.purpose is {journey.purpose}: correct the purpose or the finding"))
         return found
 
+    def without_contradictions(self) -> "Case":
+        """The same case with each field a contradiction names removed (for generated cases: a real case file
+        with a contradiction is refused, CASE-104)."""
+        case = self
+        while case.contradictions():
+            data = case.model_dump(exclude_none=True)
+            for path, _ in case.contradictions():
+                holder = data
+                for key in path[:-1]:
+                    holder = holder[key]
+                holder.pop(path[-1], None)
+            case = Case.model_validate(data)
+        return case
+
     # The law's governing date: EI benefits follow the accident (or diagnosis) date, the invalidity scheme the
     # notice date, survivors' benefits the date of death.
     GOVERNING_DATES: ClassVar[tuple[str, ...]] = ("accident.date", "disease.diagnosis_date", "invalidity.notice_date", "death.date")

@@ -137,17 +137,8 @@ def generate(n: int, seed: int) -> list[Case]:
 
 
 def without_contradictions(case: Case) -> Case:
-    """The engine refuses contradictory cases (CASE-104), as a claims system would before adjudication: drop each
-    field a contradiction names, so the portfolio stays decidable and varied."""
-    while case.contradictions():
-        data = case.model_dump(exclude_none=True)
-        for path, _ in case.contradictions():
-            holder = data
-            for key in path[:-1]:
-                holder = holder[key]
-            holder.pop(path[-1], None)
-        case = Case.model_validate(data)
-    return case
+    """Contradictory cases are refused (CASE-104): generate only decidable ones."""
+    return case.without_contradictions()
 
 
 def check_schema(cases: list[Case]) -> int:

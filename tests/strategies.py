@@ -69,16 +69,8 @@ def fact_sets(draw, densities=st.integers(2, 10), fidelities=st.integers(5, 10),
 
 
 def consistent(case: Case) -> Case:
-    """Contradictory cases are refused before adjudication (CASE-104): drop each field a contradiction names."""
-    while case.contradictions():
-        data = case.model_dump(exclude_none=True)
-        for path, _ in case.contradictions():
-            holder = data
-            for key in path[:-1]:
-                holder = holder[key]
-            holder.pop(path[-1], None)
-        case = Case.model_validate(data)
-    return case
+    """Contradictory cases are refused (CASE-104): generate only decidable ones."""
+    return case.without_contradictions()
 
 
 @st.composite
