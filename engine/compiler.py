@@ -153,7 +153,9 @@ class _Builder:
         fact = LIFT + hashlib.sha1(text.encode()).hexdigest()[:12]
         if fact not in self.lifted:
             self.lifted[fact] = atom
-            inputs = sorted({ref.name for ref in ex.names_in(atom)})
+            # a presumed finding is read when present but never waited for: the case's inputs are all asserted
+            # before the run starts (presume() takes only case facts), so its absence is already final
+            inputs = sorted({ref.name for ref in ex.names_in(atom)} - ex.presumed_names(atom))
             self.read.update(inputs)
             self.definition[f"{fact}#0"] = {"all": [{f"p{i}": {"k": name}} for i, name in enumerate(inputs)]
                                             or [{"p0": {"k": START_FACT}}]}
@@ -233,6 +235,8 @@ def encode_fact(name: str, value: Any) -> dict[str, Any]:
         return {"k": name, "s": value}
     if isinstance(value, dt.date):
         return {"k": name, "d": value.toordinal()}
+    if isinstance(value, tuple):  # a list: read by lifted conditions in Python; the Rete only needs it present
+        return {"k": name, "b": True}
     if isinstance(value, Decimal):
         if abs(value) >= MAX_MAGNITUDE:
             raise OverflowError(f"{name} = {value} is too large for the engine")

@@ -26,6 +26,8 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, tuple):
+        return ex.render_value(value)
     return value
 
 
@@ -38,7 +40,7 @@ class _Plan:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         declarations = sorted(ruleset.declarations.items())
-        self.outcomes = [(name, decl.title, decl.event) for name, decl in declarations if decl.role == "outcome"]
+        self.outcomes = [(name, decl.title, decl.events()) for name, decl in declarations if decl.role == "outcome"]
         self.determinations = [(name, decl.title) for name, decl in declarations if decl.role == "determination"]
         self.benefits = {name: [(b, d.title) for b, d in declarations if d.role == "benefit" and d.contingency == name]
                          for name, _, _ in self.outcomes}
@@ -324,6 +326,8 @@ class _Explainer:
                              source=readings[n].source, confidence=readings[n].confidence)
                 for n in info.reads() + info.reads_in_formulas() if n in readings])
         uses = [self.value_use(n) for n in record.inputs if not n.startswith(ex.PARAMETER_PREFIX)]
+        uses += [self._use(n, ex.UNKNOWN, "not recorded: the law's presumption applies") for n in info.presumed
+                 if lookup(n) is ex.UNKNOWN]
         found = Firing(step=record.step, rule_id=info.id, title=info.rule.title, citation=info.rule.citation,
                        effective=info.rule.effective, file=info.file, line=info.line, inputs=uses,
                        parameters=parameters, concluded={k: jsonable(v) for k, v in record.concluded.items()})
@@ -377,8 +381,8 @@ class _Explainer:
         case = result.case
         events = {"accident": case.accident, "disease": case.disease, "invalidity": case.invalidity,
                   "death": case.death}
-        contingencies = [self.contingency(name, title) for name, title, event in plan.outcomes
-                         if events.get(event or "") is not None]
+        contingencies = [self.contingency(name, title) for name, title, wanted_events in plan.outcomes
+                         if any(events[event] is not None for event in wanted_events)]
         determinations = []
         for name, title in plan.determinations:
             rule = self.concluded_by(name)

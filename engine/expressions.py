@@ -2,6 +2,7 @@
 three-valued evaluator (Decimal numbers; a missing fact is *unknown*, never false). Nothing here calls eval."""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import operator
 import re
@@ -306,6 +307,58 @@ def _round_half_up(value: Decimal, places: Decimal) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
 
 
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: dt.date, months: Decimal) -> dt.date:
+    # The same day of the month, moved back to the month's last day where that month is shorter (31 Jan + 1 -> 28/29 Feb).
+    if months != months.to_integral_value():
+        raise EvaluationFailure(f"add_months needs a whole number of months, not {months}")
+    index = day.year * 12 + day.month - 1 + int(months)
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        raise EvaluationFailure(f"add_months({day.isoformat()}, {months}) leaves the calendar")
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+@lru_cache(maxsize=8192)
+def _invalidity_contributions(history: tuple, start: dt.date, end: dt.date) -> Decimal:
+    # s.17 counts contributions paid, and only First Category ones carry the Invalidity Scheme (s.6(2), (4)).
+    first, last = _month_index(start), _month_index(end)
+    return Decimal(sum(1 for m in history if m.paid and m.category != "second" and first <= m.ordinal() <= last))
+
+
+def _dependants_of(dependants: tuple, relation: str) -> Decimal:
+    if relation not in _RELATIONS:
+        raise EvaluationFailure(f"no dependant is a '{relation}'; relations: {', '.join(_RELATIONS)}")
+    return Decimal(sum(1 for d in dependants if d.relation == relation))
+
+
+def _children_in_study(dependants: tuple, on: dt.date, age: Decimal) -> Any:
+    # Unknown (not zero) when a child's age, marriage or study is not recorded: a missing detail is never a "no".
+    count, unknown = 0, False
+    for d in dependants:
+        if d.relation != "child":
+            continue
+        if d.date_of_birth is None or d.married is None or d.full_time_study is None:
+            unknown = True
+            continue
+        count += _age_on(d.date_of_birth, on) < age and not d.married and d.full_time_study
+    return UNKNOWN if unknown and count == 0 else Decimal(count)
+
+
+_RELATIONS = ("widow", "widower", "child", "parent", "grandparent", "sibling", "other")
+
+
 @dataclass(frozen=True)
 class Function:
     params: tuple[str, ...]
@@ -327,7 +380,30 @@ FUNCTIONS: dict[str, Function] = {
                               "round_half_up(x, places): x rounded half up to `places` decimals"),
     "floor": Function(("number",), "number", lambda x: x.to_integral_value(rounding=ROUND_FLOOR),
                       "floor(x): the greatest whole number not above x"),
+    "month_start": Function(("date",), "date", _month_start, "month_start(d): the first day of d's month"),
+    "month_end": Function(("date",), "date", _month_end, "month_end(d): the last day of d's month"),
+    "add_months": Function(("date", "number"), "date", _add_months,
+                           "add_months(d, n): the same day n calendar months later (or earlier, for negative n), "
+                           "or the last day of that month when it is shorter"),
+    "invalidity_contributions": Function(
+        ("contribution_history", "date", "date"), "number", _invalidity_contributions,
+        "invalidity_contributions(contributions.months, from, to): First Category contributions paid for the months "
+        "from the month of `from` to the month of `to`, both included"),
+    "dependants_count": Function(("dependant_list",), "number", lambda d: Decimal(len(d)),
+                                 "dependants_count(death.dependants): how many dependants the case lists"),
+    "dependants_of": Function(("dependant_list", "string"), "number", _dependants_of,
+                              "dependants_of(death.dependants, relation): how many dependants have that relation "
+                              "(widow, widower, child, parent, grandparent, sibling, other)"),
+    "children_in_study": Function(
+        ("dependant_list", "date", "number"), "number", _children_in_study,
+        "children_in_study(death.dependants, on, age): unmarried children under `age` on the date, in full-time study"),
+    # presume(fact, default): the value the case gives, or `default` when the case is silent. For the law's
+    # rebuttable presumptions ("deemed ... unless the contrary is proved"): the officer's finding rebuts it.
+    "presume": Function(("any", "any"), "any", lambda value, default: value,
+                        "presume(finding, default): the finding if the case records it, otherwise the default the "
+                        "law presumes"),
 }
+PRESUME = "presume"
 
 # ---------------------------------------------------------------- types
 
@@ -381,11 +457,19 @@ def check(node: Node, facts: Mapping[str, FactType], parameters: Mapping[str, st
         if len(node.args) != len(fn.params):
             raise _err("RS-108", "type-error", f"{node.fn} takes {len(fn.params)} argument(s), not {len(node.args)}",
                        node, fn.doc)
+        if node.fn == PRESUME and not (isinstance(node.args[0], Ref)
+                                       and not node.args[0].name.startswith(PARAMETER_PREFIX)):
+            raise _err("RS-108", "type-error", "presume's first argument must be a fact of the case file", node,
+                       fn.doc)
+        generic = None
         for arg, want in zip(node.args, fn.params):
             got = check(arg, facts, parameters, unknown_name)
+            if want == "any":
+                generic = generic or got
+                want = generic
             if got != want:
                 raise _err("RS-108", "type-error", f"{node.fn} expects a {want} here, not a {got}", arg, fn.doc)
-        return fn.result
+        return generic if fn.result == "any" else fn.result
     if isinstance(node, (Not, BoolOp)):
         for operand in (node.operands if isinstance(node, BoolOp) else (node.operand,)):
             got = check(operand, facts, parameters, unknown_name)
@@ -462,6 +546,9 @@ def evaluate(node: Node, lookup: Callable[[str], Any]) -> Any:
     if isinstance(node, Not):
         value = evaluate(node.operand, lookup)
         return UNKNOWN if value is UNKNOWN else not value
+    if isinstance(node, Call) and node.fn == PRESUME:
+        value = evaluate(node.args[0], lookup)
+        return evaluate(node.args[1], lookup) if value is UNKNOWN else value
     args = [evaluate(child, lookup) for child in children(node)]
     if any(arg is UNKNOWN for arg in args):
         return UNKNOWN
@@ -551,6 +638,13 @@ def compile_node(node: Node) -> Callable[[Callable[[str], Any]], Any]:
             except (InvalidOperation, DivisionByZero, ArithmeticError) as exc:
                 raise EvaluationFailure(str(exc)) from None
         return member_fact
+    if isinstance(node, Call) and node.fn == PRESUME:
+        found, default = compile_node(node.args[0]), compile_node(node.args[1])
+
+        def presume(lookup):
+            value = found(lookup)
+            return default(lookup) if value is UNKNOWN else value
+        return presume
     if isinstance(node, Call):
         args, impl = [compile_node(a) for a in node.args], FUNCTIONS[node.fn].impl
 
@@ -607,6 +701,33 @@ def names_in(node: Node) -> list[Ref]:
     for child in children(node):
         found.extend(names_in(child))
     return found
+
+
+def presumed_names(node: Node) -> set[str]:
+    """The facts an expression reads only as presume()'s first argument: their absence does not stop it being
+    evaluated (a name also read elsewhere in the expression is an ordinary input)."""
+    presumed: set[str] = set()
+
+    def walk(current: Node) -> None:
+        if isinstance(current, Call) and current.fn == PRESUME and isinstance(current.args[0], Ref):
+            presumed.add(current.args[0].name)
+        for child in children(current):
+            walk(child)
+    walk(node)
+    if not presumed:
+        return presumed
+    counts: dict[str, int] = {}
+    for ref in names_in(node):
+        counts[ref.name] = counts.get(ref.name, 0) + 1
+    firsts: dict[str, int] = {}
+
+    def count_firsts(current: Node) -> None:
+        if isinstance(current, Call) and current.fn == PRESUME and isinstance(current.args[0], Ref):
+            firsts[current.args[0].name] = firsts.get(current.args[0].name, 0) + 1
+        for child in children(current):
+            count_firsts(child)
+    count_firsts(node)
+    return {name for name in presumed if counts[name] == firsts[name]}
 
 
 def substitute(node: Node, values: Mapping[str, Any]) -> Node:
@@ -704,4 +825,6 @@ def render_value(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, tuple):  # a list the rules read through functions: summarised, never dumped
+        return f"[{len(value)} entr{'y' if len(value) == 1 else 'ies'}]"
     return str(value)

@@ -10,7 +10,15 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .expressions import FactType
-from .model import Case
+from .model import Case, ContributionMonth, Dependant
+
+# Lists the rules read whole, through functions (expressions.FUNCTIONS), never item by item.
+LIST_TYPES = {ContributionMonth: "contribution_history", Dependant: "dependant_list"}
+
+# Facts derived from the shape of the case file: which events it claims. They let a rule say that a basis of the
+# law does not arise for this case (no accident is claimed), which a missing fact cannot say.
+CLAIM_FACTS = {f"claim.{event}": f"The case claims for a {event.replace('_', ' ')} (its {event} section is present)"
+               for event in ("accident", "disease", "invalidity", "death")}
 
 # Parts of a case file that are record-keeping, not facts the law reads.
 NOT_FACTS = {"case_id", "description", "expected"}
@@ -58,8 +66,11 @@ def case_facts() -> dict[str, tuple[FactType, str]]:
             if not prefix and name in NOT_FACTS:
                 continue
             dotted = f"{prefix}{name}"
-            if typing.get_origin(field.annotation) is list:
-                continue  # list items are not single facts; formulas will read them through functions
+            item = _list_item(field.annotation)
+            if item is not None:
+                if item in LIST_TYPES:
+                    catalog[dotted] = (FactType(LIST_TYPES[item]), field.description or "")
+                continue
             sub = _model_of(field.annotation)
             if sub is not None:
                 walk(sub, dotted + ".")
@@ -69,7 +80,16 @@ def case_facts() -> dict[str, tuple[FactType, str]]:
                 catalog[dotted] = (leaf, field.description or "")
 
     walk(Case, "")
+    for name, description in CLAIM_FACTS.items():
+        catalog[name] = (FactType("boolean"), description)
     return catalog
+
+
+def _list_item(annotation: Any) -> Any:
+    for arg in typing.get_args(annotation) or (annotation,):
+        if typing.get_origin(arg) is list:
+            return typing.get_args(arg)[0]
+    return None
 
 
 def flatten(case: Case) -> dict[str, Any]:
@@ -85,8 +105,13 @@ def flatten(case: Case) -> dict[str, Any]:
                 continue
             if isinstance(value, BaseModel):
                 walk(value, dotted + ".")
+            elif isinstance(value, list):
+                if dotted in catalog:
+                    facts[dotted] = tuple(value)  # hashable: functions over lists are cached
             elif dotted in catalog:
                 facts[dotted] = Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     walk(case, "")
+    for name in CLAIM_FACTS:
+        facts[name] = getattr(case, name.split(".")[1]) is not None
     return facts

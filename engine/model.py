@@ -63,6 +63,9 @@ class Rule(Strict):
     note: Optional[str] = Field(None, description="Why the rule reads as it does (interpretation, simplification).")
 
 
+EventName = Literal["accident", "disease", "invalidity", "death"]
+
+
 class FactDeclaration(Strict):
     type: Literal["boolean", "string", "number", "date"] = Field(description="The type of the concluded value.")
     values: Optional[list[str]] = Field(None, description="For strings: the only values the fact can take.")
@@ -74,9 +77,14 @@ class FactDeclaration(Strict):
     undecided_note: Optional[str] = Field(
         None, description="Said in the decision when no rule in force can decide this fact for a case (for example "
                           "provisions not yet modelled).")
-    event: Optional[Literal["accident", "disease", "invalidity", "death"]] = Field(
-        None, description="For an outcome: the case section that makes the contingency relevant (it is reported "
-                          "only for cases that have it).")
+    event: Optional[Union[EventName, list[EventName]]] = Field(
+        None, description="For an outcome: the case section(s) that make the contingency relevant (it is reported "
+                          "only for cases that have one of them).")
+
+    def events(self) -> tuple[str, ...]:
+        if self.event is None:
+            return ()
+        return tuple(self.event) if isinstance(self.event, list) else (self.event,)
 
 
 class NotModelled(Strict):
@@ -124,6 +132,11 @@ class Person(Strict):
         None, description="For a foreign worker: holds a valid passport and a work pass issued by the Immigration "
                           "Department of Malaysia.")
     receiving_invalidity_pension: Optional[bool] = Field(None, description="Receives an invalidity pension (s.20).")
+    receiving_periodic_disablement_benefit: Optional[bool] = Field(
+        None, description="Receives periodic permanent disablement benefit (for the funeral benefit on death).")
+    previously_insured: Optional[bool] = Field(
+        None, description="Was an insured person at some time before the governing date (before 1 Jun 2016: "
+                          "'once in, always in').")
 
 
 class Employment(Strict):
@@ -138,20 +151,40 @@ class Employment(Strict):
         None, description="Employed exclusively in or in connection with the work of a private dwelling house.")
     employer_is_resident: Optional[bool] = Field(
         None, description="The employer is a Malaysian citizen, a permanent resident or a temporary resident.")
-    employer_role: Optional[Literal["principal", "immediate"]] = None
+    employer_role: Optional[Literal["principal", "immediate"]] = Field(
+        None, description="principal: employs the person directly and pays the wages; immediate: a contractor (or a "
+                          "lender of labour) whose worker works on the principal employer's premises or under its "
+                          "supervision (s.2; DOMAIN.md §1.2).")
+    principal_employer: Optional[str] = Field(None, description="For the record: the principal employer's name.")
     place_of_work: Optional[str] = None
+    start_date: Optional[dt.date] = Field(None, description="First day of the employment.")
+    end_date: Optional[dt.date] = Field(None, description="Last day of the employment; absent while it continues.")
+    monthly_wage: Optional[Decimal] = Field(
+        None, ge=0, description="Wages for contribution purposes in the month of the governing date, in RM.")
 
 
 class ContributionMonth(Strict):
     month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")
     wage: Optional[Decimal] = Field(None, ge=0, description="Wages for the month, in RM.")
-    paid: Optional[bool] = None
+    paid: bool = Field(description="A contribution for this month has been paid (s.17 counts contributions paid).")
+    category: Optional[Literal["first", "second"]] = Field(
+        None, description="The category of the contribution; absent means First Category (Employment Injury and "
+                          "Invalidity Schemes). Second Category contributions do not count for the Invalidity Scheme.")
+
+    def ordinal(self) -> int:
+        year, month = self.month.split("-")
+        return int(year) * 12 + int(month) - 1
 
 
 class Contributions(Strict):
     contributed_before_age_55: Optional[bool] = Field(
         None, description="At least one contribution was paid for the person before age 55.")
-    months: list[ContributionMonth] = Field(default_factory=list)
+    first_payable_date: Optional[dt.date] = Field(
+        None, description="The date contributions first became payable for the person (entry into insurable "
+                          "employment), from which s.17(2)(b) and (3) count complete months.")
+    months: Optional[list[ContributionMonth]] = Field(
+        None, description="The contribution history, one entry per month. A month not listed had no contribution "
+                          "paid. Absent: the history is not on file; an empty list: no contribution was ever paid.")
 
 
 class Journey(Strict):
@@ -178,8 +211,17 @@ class Journey(Strict):
 
 
 class Emergency(Strict):
-    at_employer_premises: Optional[bool] = None
-    rescuing_or_protecting_persons: Optional[bool] = None
+    actual_or_supposed_emergency: Optional[bool] = Field(
+        None, description="There was an emergency, or one the person believed there was (a fire, a collapse, a person "
+                          "in danger).")
+    at_or_about_employer_premises: Optional[bool] = Field(
+        None, description="The accident happened in or about the premises where the person is employed.")
+    rescuing_or_protecting_persons: Optional[bool] = Field(
+        None, description="The person was taking steps to rescue, succour or protect persons who were, or were thought "
+                          "to be, injured or in danger.")
+    protecting_property: Optional[bool] = Field(
+        None, description="The person was acting to prevent serious damage to property (a limb PERKESO's description "
+                          "does not include: not verified for Act 4).")
 
 
 class Accident(Strict):
@@ -187,28 +229,67 @@ class Accident(Strict):
     time: Optional[str] = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, for the record.")
     place: Optional[str] = None
     description: Optional[str] = None
+    circumstances: Optional[Literal["at_work", "travelling", "emergency", "other"]] = Field(
+        None, description="at_work: doing the work of the employment, or something incidental to it, at the time and "
+                          "place of work; travelling: on a journey (s.24 decides); emergency: taking steps in an "
+                          "emergency; other: none of these (at home, on leave, on a rest day, not travelling).")
     journey: Optional[Journey] = None
     emergency: Optional[Emergency] = None
+    employer_notified: Optional[dt.date] = Field(None, description="Date the employer was told of the accident.")
+    employer_reported: Optional[dt.date] = Field(
+        None, description="Date the employer submitted the accident report (Form 34) to PERKESO.")
+    employer_report_delay_hours: Optional[Decimal] = Field(
+        None, ge=0, description="Hours from the employer being told of the accident to its report, where the times "
+                                "are known.")
 
 
 class Disease(Strict):
-    diagnosis: Optional[str] = None
-    diagnosis_date: Optional[dt.date] = None
-    occupation: Optional[str] = None
-    exposure: Optional[str] = None
-    exposure_ended: Optional[dt.date] = None
+    diagnosis: Optional[str] = Field(None, description="For the record: the diagnosis in the doctor's words.")
+    diagnosis_date: Optional[dt.date] = Field(None, description="Date the disease was diagnosed (its governing date).")
+    schedule_entry: Optional[str] = Field(
+        None, description="The Fifth Schedule entry the disease is claimed under, by its key in "
+                          "rules/employment_injury/fifth_schedule.yaml (e.g. noise_induced_hearing_loss).")
+    occupation: Optional[str] = Field(None, description="For the record: the occupation exposed to the cause.")
+    employed_in_scheduled_occupation: Optional[bool] = Field(
+        None, description="The person is, or was, employed in an occupation the Fifth Schedule describes for this "
+                          "disease (s.28(1)).")
+    exposure: Optional[str] = Field(None, description="For the record: the exposure at work.")
+    exposure_ended: Optional[dt.date] = Field(
+        None, description="Last day employed in that occupation; absent while still so employed.")
+    still_in_occupation: Optional[bool] = Field(None, description="Still employed in that occupation at diagnosis.")
 
 
 class Invalidity(Strict):
     notice_date: Optional[dt.date] = Field(None, description="Date the Invalidity Notice was received.")
-    condition_onset: Optional[dt.date] = None
-    customary_earnings: Optional[Decimal] = Field(None, ge=0, description="RM a month, of a sound insured person.")
-    capable_earnings: Optional[Decimal] = Field(None, ge=0, description="RM a month the person can still earn.")
+    condition_onset: Optional[dt.date] = Field(None, description="Date the morbid condition set in.")
+    customary_earnings: Optional[Decimal] = Field(
+        None, ge=0, description="RM a month: the customary earnings of a sound insured person of similar education "
+                                "working in the same region (s.16).")
+    capable_earnings: Optional[Decimal] = Field(
+        None, ge=0, description="RM a month the person can still earn by work suited to his strength and ability.")
+    gainfully_employed_since_onset: Optional[bool] = Field(
+        None, description="The person has been gainfully employed since the condition set in.")
+    resignation_date: Optional[dt.date] = Field(None, description="Date the person resigned, if after the notice.")
+
+
+class Dependant(Strict):
+    name: Optional[str] = Field(None, description="For the record only.")
+    relation: Literal["widow", "widower", "child", "parent", "grandparent", "sibling", "other"] = Field(
+        description="Relation to the insured person (s.2(3)); child includes step, adopted and illegitimate "
+                    "children; other: the other class (b) dependants of s.2(3).")
+    date_of_birth: Optional[dt.date] = None
+    married: Optional[bool] = None
+    full_time_study: Optional[bool] = Field(
+        None, description="In full-time study at a local institution of higher learning (first degree or below).")
+    incapacitated: Optional[bool] = Field(None, description="Incapable of earning a living (for a child).")
 
 
 class Death(Strict):
     date: Optional[dt.date] = None
-    cause: Optional[str] = None
+    cause: Optional[str] = Field(None, description="For the record: the cause of death.")
+    funeral_expenses: Optional[Decimal] = Field(None, ge=0, description="Funeral expenses shown by receipts, in RM.")
+    dependants: Optional[list[Dependant]] = Field(
+        None, description="The dependants the deceased left (s.2(3)); an empty list: none; absent: not yet known.")
 
 
 class MedicalLeave(Strict):
@@ -230,7 +311,41 @@ class Findings(Strict):
     interruption_or_deviation: Optional[bool] = Field(
         None, description="s.24(2): the accident occurred during an interruption of, or deviation from, the journey.")
     medical_board_certified_invalidity: Optional[bool] = Field(
-        None, description="s.16: the Medical Board certifies invalidity (not yet read by any rule).")
+        None, description="s.16: the Medical Board (or Appellate Medical Board) certifies a specific morbid condition "
+                          "of a permanent nature, incurable or not likely to be cured.")
+    earning_capacity_below_one_third: Optional[bool] = Field(
+        None, description="s.16: the Board finds the person cannot earn one third of the customary earnings of a "
+                          "sound person of similar education in the same region (used when the figures are not given).")
+    qualifying_period_deemed: Optional[bool] = Field(
+        None, description="s.17(3A): the Organisation deems the qualifying period completed (failure not due to the "
+                          "person's fault or ignorance).")
+    in_course_of_employment: Optional[bool] = Field(
+        None, description="s.2(6): the accident happened in the course of the employment (for an accident that was "
+                          "not at work proper).")
+    arising_out_of_employment: Optional[bool] = Field(
+        None, description="s.2(6), s.23: the accident arose out of the employment; false records that the "
+                          "presumption is rebutted by evidence to the contrary.")
+    scheduled_disease_confirmed: Optional[bool] = Field(
+        None, description="s.32A: the (Special) Medical Board decides the person suffers from a Fifth Schedule "
+                          "disease relating to his occupation.")
+    disease_contrary_proved: Optional[bool] = Field(
+        None, description="s.28(1): it is proved that the scheduled disease was not due to the employment.")
+    disease_caused_by_employment_accident: Optional[bool] = Field(
+        None, description="s.28(4): the disease was directly caused by a specific injury by accident arising out of "
+                          "and in the course of the employment.")
+    disease_period_extended: Optional[bool] = Field(
+        None, description="s.28(1) proviso: the Organisation extends the 60 months after leaving the occupation.")
+    death_due_to_employment_injury: Optional[bool] = Field(
+        None, description="The death resulted from the employment injury.")
+    loss_of_earning_capacity_percent: Optional[Decimal] = Field(
+        None, ge=0, le=100, description="The Medical Board's assessment of the permanent loss of earning capacity, "
+                                        "in percent (0 = no permanent disablement).")
+    constant_attendance_needed: Optional[bool] = Field(
+        None, description="The Medical Board finds the person so severely disabled that he constantly needs the "
+                          "personal attendance of another person.")
+    rehabilitation_recommended: Optional[bool] = Field(
+        None, description="The Medical Board or the treating doctor recommends physical or vocational rehabilitation "
+                          "(or, under the Invalidity Scheme, dialysis).")
 
 
 class Evidence(Strict):
@@ -284,6 +399,31 @@ class Case(Strict):
             found.append((("findings", "place_of_residence_or_stay"),
                           "the officer found the place is not a place of residence or stay, but "
                           "accident.journey.residence_kind says it is the usual residence"))
+        accident = self.accident or Accident()
+        travelling = journey.purpose not in (None, "not_travelling")
+        if accident.circumstances == "travelling" and journey.purpose == "not_travelling":
+            found.append((("accident", "circumstances"),
+                          "accident.circumstances is travelling, but accident.journey.purpose is not_travelling"))
+        if accident.circumstances not in (None, "travelling") and travelling:
+            found.append((("accident", "circumstances"),
+                          f"accident.circumstances is {accident.circumstances}, but accident.journey.purpose says the "
+                          f"person was travelling ({journey.purpose}): record the journey under travelling"))
+        if accident.circumstances == "at_work" and findings.in_course_of_employment is False:
+            found.append((("findings", "in_course_of_employment"),
+                          "the officer found the accident was not in the course of the employment, but "
+                          "accident.circumstances says the person was at work: correct one of them"))
+        invalidity = self.invalidity or Invalidity()
+        if invalidity.capable_earnings is not None and invalidity.customary_earnings is not None \
+                and findings.earning_capacity_below_one_third is not None \
+                and (invalidity.capable_earnings * 3 < invalidity.customary_earnings) \
+                != findings.earning_capacity_below_one_third:
+            found.append((("findings", "earning_capacity_below_one_third"),
+                          "the Board's finding on the one-third test disagrees with invalidity.capable_earnings and "
+                          "invalidity.customary_earnings: give the figures or the finding, not both"))
+        disease = self.disease or Disease()
+        if disease.still_in_occupation is True and disease.exposure_ended is not None:
+            found.append((("disease", "exposure_ended"),
+                          "disease.still_in_occupation is true, but disease.exposure_ended gives a last day"))
         for finding, purpose in (("place_of_residence_or_stay", "residence_work"),
                                  ("residence_work_journey", "residence_work"),
                                  ("journey_connected_to_employment", "employment")):

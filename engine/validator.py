@@ -49,6 +49,7 @@ class RuleInfo:
         self._reads = list(dict.fromkeys(name for names in self.condition_names for name in names))
         self._reads_in_formulas = list(dict.fromkeys(ref.name for node in self.then.values()
                                                      for ref in ex.names_in(node)))
+        self.presumed = sorted(set().union(*(ex.presumed_names(node) for node in self.when)))
 
     def reads(self) -> list[str]:
         """Names read by the conditions (facts and parameters), first appearance first."""
@@ -236,6 +237,12 @@ def _index(root: Path, paths: list[Path], rule_docs: list[tuple[Document, RuleFi
             info = _parse_rule(rule, rfile.ruleset, doc, path, facts, parameter_types, declarations, sink)
             if info is not None:
                 rules.append(info)
+    for info in rules:
+        for name in info.presumed:
+            if name not in inputs:  # a concluded fact's absence is not final until the run ends
+                sink.add("RS-108", "type-error", f"rule {info.id} presumes '{name}', which is concluded by rules; "
+                         "presume() takes only facts of the case file (findings, evidence, facts)",
+                         Location(info.file, info.line, 1), rule_id=info.id)
     ids = {r.id for r in rules}
     if len(rules) > MAX_RULES:
         sink.add("RS-112", "engine-limit", f"{len(rules)} rules; the engine takes at most {MAX_RULES}", Location(str(root)))

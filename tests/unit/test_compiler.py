@@ -243,3 +243,16 @@ def test_exception_of_in_the_rete(engine, domestic, insured, fired):
     decision = adjudicate(engine, make_case(facts), check=True)
     assert {d.fact: d.value for d in decision.determinations}["coverage.insured_person"] == insured
     assert [f.rule_id for f in decision.fired if f.rule_id.startswith(("COV-INSURED", "COV-EXEMPT"))] == fired
+
+
+@pytest.mark.parametrize("values, fires", [
+    ({}, True),                              # the finding is absent: the presumption decides
+    ({"f.rebutted": False}, True),
+    ({"f.rebutted": True}, False),           # the presumption is rebutted
+])
+def test_a_presumed_finding_is_never_waited_for(values, fires):
+    builder = build({"R": ex.parse("presume(f.rebutted, false) == false")}, {"f.rebutted": FactType("boolean")})
+    lifts = [a for a in builder.actions.values() if a.kind == "lift"]
+    assert len(lifts) == 1
+    assert all("f.rebutted" not in json.dumps(p) for name, p in builder.definition.items() if name.startswith(LIFT))
+    assert ("R" in fire(builder, ReteProgram(builder.definition), values)) is fires

@@ -294,3 +294,94 @@ def test_dnf_up_to_the_limit(pairs, terms):
 def test_dnf_past_the_limit_raises(text):
     with pytest.raises(OverflowError):
         ex.disjunctive_normal_form(ex.negation_normal_form(ex.parse(text)), limit=64)
+
+
+# ---------------------------------------------------------------- month functions, lists, presume
+
+@pytest.mark.parametrize("day, months, expected", [
+    (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+    (dt.date(2023, 1, 31), 1, dt.date(2023, 2, 28)),
+    (dt.date(2024, 3, 15), -40, dt.date(2020, 11, 15)),
+    (dt.date(2024, 12, 1), 1, dt.date(2025, 1, 1)),
+    (dt.date(2024, 1, 1), 0, dt.date(2024, 1, 1)),
+])
+def test_add_months_keeps_the_day_or_falls_back_to_the_month_end(day, months, expected):
+    assert evaluate("add_months(d, n)", d=day, n=Decimal(months)) == expected
+
+
+def test_add_months_refuses_part_months():
+    with pytest.raises(ex.EvaluationFailure, match="whole number"):
+        evaluate("add_months(d, 1.5)", d=dt.date(2024, 1, 1))
+
+
+def test_month_start_and_end():
+    assert evaluate("month_start(d)", d=dt.date(2024, 2, 17)) == dt.date(2024, 2, 1)
+    assert evaluate("month_end(d)", d=dt.date(2024, 2, 17)) == dt.date(2024, 2, 29)
+    assert evaluate("month_end(d)", d=dt.date(2023, 12, 1)) == dt.date(2023, 12, 31)
+
+
+def month(text: str, paid: bool = True, category=None):
+    from engine.model import ContributionMonth
+    return ContributionMonth(month=text, paid=paid, category=category)
+
+
+def test_invalidity_contributions_count_paid_first_category_months_in_the_window():
+    history = (month("2020-12"), month("2021-01"), month("2021-02", paid=False), month("2021-03", category="second"),
+               month("2021-04", category="first"), month("2021-05"))
+    count = "invalidity_contributions(h, a, b)"
+    assert evaluate(count, h=history, a=dt.date(2021, 1, 31), b=dt.date(2021, 4, 1)) == 2  # Jan, Apr
+    assert evaluate(count, h=history, a=dt.date(2000, 1, 1), b=dt.date(2030, 1, 1)) == 4
+    assert evaluate(count, h=(), a=dt.date(2000, 1, 1), b=dt.date(2030, 1, 1)) == 0
+    assert evaluate(count, h=UNKNOWN, a=dt.date(2000, 1, 1), b=dt.date(2030, 1, 1)) is UNKNOWN
+
+
+def dependant(relation: str, **fields):
+    from engine.model import Dependant
+    return Dependant(relation=relation, **fields)
+
+
+def test_dependant_counts():
+    people = (dependant("widow"), dependant("child"), dependant("child"), dependant("parent"))
+    assert evaluate("dependants_count(d)", d=people) == 4
+    assert evaluate('dependants_of(d, "child")', d=people) == 2
+    assert evaluate('dependants_of(d, "sibling")', d=people) == 0
+    with pytest.raises(ex.EvaluationFailure, match="no dependant is a 'cousin'"):
+        evaluate('dependants_of(d, "cousin")', d=people)
+
+
+def test_children_in_study_is_unknown_rather_than_zero_when_details_are_missing():
+    on = dt.date(2025, 6, 1)
+    student = dependant("child", date_of_birth=dt.date(2006, 1, 1), married=False, full_time_study=True)
+    too_old = dependant("child", date_of_birth=dt.date(2000, 1, 1), married=False, full_time_study=True)
+    vague = dependant("child", date_of_birth=dt.date(2010, 1, 1))
+    assert evaluate("children_in_study(d, on, 21)", d=(student, too_old), on=on) == 1
+    assert evaluate("children_in_study(d, on, 21)", d=(too_old,), on=on) == 0
+    assert evaluate("children_in_study(d, on, 21)", d=(too_old, vague), on=on) is UNKNOWN
+    assert evaluate("children_in_study(d, on, 21)", d=(student, vague), on=on) == 1
+
+
+@pytest.mark.parametrize("finding, expected", [(True, True), (False, False), (UNKNOWN, True)])
+def test_presume_gives_the_finding_or_the_default(finding, expected):
+    assert evaluate("presume(f.x, true) == true", f__x=finding) is expected
+    assert ex.compile_node(ex.parse("presume(f.x, true) == true"))(
+        lambda name: finding if name == "f.x" else UNKNOWN) is expected
+
+
+def test_presume_checks_its_arguments():
+    facts = {"f.x": FactType("boolean"), "n.y": FactType("number")}
+    assert ex.check(ex.parse("presume(f.x, false)"), facts, {}, unknown_name) == "boolean"
+    with pytest.raises(ex.ExpressionError, match="expects a boolean here, not a number"):
+        ex.check(ex.parse("presume(f.x, 3)"), facts, {}, unknown_name)
+    with pytest.raises(ex.ExpressionError, match="first argument must be a fact of the case file"):
+        ex.check(ex.parse("presume(true, f.x)"), facts, {}, unknown_name)
+
+
+def test_presumed_names_are_only_those_read_through_presume():
+    assert ex.presumed_names(ex.parse("presume(f.x, true) and g.y")) == {"f.x"}
+    assert ex.presumed_names(ex.parse("presume(f.x, true) and f.x")) == set()
+    assert ex.presumed_names(ex.parse("a.b == 1")) == set()
+
+
+def test_lists_render_as_a_count():
+    assert ex.render_value((1, 2)) == "[2 entries]"
+    assert ex.render_value((1,)) == "[1 entry]"

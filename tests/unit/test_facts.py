@@ -19,16 +19,34 @@ def test_catalog_types_and_enumerations():
     assert "s.24(2)" in catalog["findings.interruption_or_deviation"][1]
 
 
-def test_record_keeping_and_lists_are_not_facts():
+def test_record_keeping_is_not_a_fact_and_lists_are_whole_facts():
     catalog = case_facts()
     assert not {"case_id", "description"} & set(catalog)
-    assert not [name for name in catalog if name.startswith(("expected", "contributions.months"))]
+    assert not [name for name in catalog if name.startswith("expected")]
+    assert catalog["contributions.months"][0] == FactType("contribution_history")
+    assert catalog["death.dependants"][0] == FactType("dependant_list")
+    assert not [name for name in catalog if name.startswith(("contributions.months.", "death.dependants."))]
+
+
+def test_claim_facts_say_which_events_the_case_claims():
+    facts = flatten(make_case({"accident.date": dt.date(2025, 1, 2)}))
+    assert facts["claim.accident"] is True
+    assert (facts["claim.disease"], facts["claim.invalidity"], facts["claim.death"]) == (False, False, False)
+
+
+def test_lists_flatten_to_tuples_and_absent_lists_stay_unknown():
+    case = make_case({"accident.date": dt.date(2025, 1, 2)})
+    assert "contributions.months" not in flatten(case)
+    data = case.model_dump(exclude_none=True)
+    data["contributions"] = {"months": [{"month": "2024-12", "paid": True}]}
+    facts = flatten(type(case).model_validate(data))
+    assert len(facts["contributions.months"]) == 1 and facts["contributions.months"][0].paid
 
 
 def test_flatten_keeps_only_known_values_and_makes_numbers_decimal():
     case = make_case({"accident.date": dt.date(2025, 1, 2), "medical_leave.days": 5,
                       "findings.interruption_or_deviation": False})
-    facts = flatten(case)
+    facts = {k: v for k, v in flatten(case).items() if not k.startswith("claim.")}
     assert facts == {"accident.date": dt.date(2025, 1, 2), "medical_leave.days": Decimal(5),
                      "findings.interruption_or_deviation": False}
     assert isinstance(facts["medical_leave.days"], Decimal)
