@@ -19,6 +19,7 @@ LIST_TYPES = {ContributionMonth: "contribution_history", Dependant: "dependant_l
 # law does not arise for this case (no accident is claimed), which a missing fact cannot say.
 CLAIM_FACTS = {f"claim.{event}": f"The case claims for a {event.replace('_', ' ')} (its {event} section is present)"
                for event in ("accident", "disease", "invalidity", "death")}
+CLAIM_DATE = "claim.date"  # the governing date: the date of the first event the case records (Case.GOVERNING_DATES)
 
 # Parts of a case file that are record-keeping, not facts the law reads.
 NOT_FACTS = {"case_id", "description", "expected"}
@@ -82,6 +83,8 @@ def case_facts() -> dict[str, tuple[FactType, str]]:
     walk(Case, "")
     for name, description in CLAIM_FACTS.items():
         catalog[name] = (FactType("boolean"), description)
+    catalog[CLAIM_DATE] = (FactType("date"), "The governing date: the date of the first event the case records "
+                                             "(accident, diagnosis, invalidity notice, death)")
     return catalog
 
 
@@ -114,4 +117,9 @@ def flatten(case: Case) -> dict[str, Any]:
     walk(case, "")
     for name in CLAIM_FACTS:
         facts[name] = getattr(case, name.split(".")[1]) is not None
+    for name in Case.GOVERNING_DATES:  # the first event present decides; its date may still be missing
+        if getattr(case, name.split(".")[0]) is not None:
+            if name in facts:
+                facts[CLAIM_DATE] = facts[name]
+            break
     return facts

@@ -47,6 +47,7 @@ def test_flatten_keeps_only_known_values_and_makes_numbers_decimal():
     case = make_case({"accident.date": dt.date(2025, 1, 2), "medical_leave.days": 5,
                       "findings.interruption_or_deviation": False})
     facts = {k: v for k, v in flatten(case).items() if not k.startswith("claim.")}
+    assert flatten(case)["claim.date"] == dt.date(2025, 1, 2)
     assert facts == {"accident.date": dt.date(2025, 1, 2), "medical_leave.days": Decimal(5),
                      "findings.interruption_or_deviation": False}
     assert isinstance(facts["medical_leave.days"], Decimal)
@@ -55,3 +56,11 @@ def test_flatten_keeps_only_known_values_and_makes_numbers_decimal():
 def test_kinds_of_missing_items():
     assert [fact_kind(n) for n in ("findings.x", "evidence.police_report", "accident.date")] == \
         ["finding", "evidence", "fact"]
+
+
+def test_the_claim_date_is_the_first_event_date_and_stays_unknown_when_that_date_is_missing():
+    both = make_case({"accident.date": dt.date(2025, 1, 2), "death.date": dt.date(2025, 3, 1)})
+    assert flatten(both)["claim.date"] == dt.date(2025, 1, 2)
+    data = both.model_dump(exclude_none=True)
+    del data["accident"]["date"]
+    assert "claim.date" not in flatten(type(both).model_validate(data))
