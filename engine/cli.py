@@ -116,6 +116,8 @@ def explain(rule_id: str = typer.Argument(..., help="A rule id, e.g. EI-COMMUTE-
     if reads:
         out.append("  reads")
         out += [f"    {name} — {ruleset.fact_title(name) or 'parameter'}" for name in dict.fromkeys(reads)]
+    if info.presumed:
+        out.append("  presumes   " + ", ".join(info.presumed) + " (when the case does not record it)")
     if rule.note:
         out.append(f"  note       {rule.note.strip()}")
     typer.echo("\n".join(out))

@@ -6,6 +6,7 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from engine import Case, load_case, load_ruleset
+from engine.model import ContributionMonth, Dependant
 from engine.facts import case_facts, flatten
 
 from .conftest import CASES, RULES
@@ -13,8 +14,12 @@ from .helpers import make_case
 
 RULESET = load_ruleset(RULES)
 CATALOG = {name: fact_type for name, (fact_type, _) in case_facts().items()}
-READ = sorted({name for info in RULESET.rules for name in info.reads() + info.reads_in_formulas() if name in CATALOG}
-              | set(Case.GOVERNING_DATES))
+# claim.* facts are derived from which sections the case has, not written in it
+READ = sorted({name for info in RULESET.rules for name in info.reads() + info.reads_in_formulas()
+               if name in CATALOG and not name.startswith("claim.")} | set(Case.GOVERNING_DATES))
+# Findings the law presumes when absent (presume()): recording one may rebut the presumption, so adding it can
+# change a decided outcome; the monotonicity property leaves them out of what it adds.
+PRESUMED = sorted({name for info in RULESET.rules for name in info.presumed})
 FINDINGS = [name for name in READ if name.startswith("findings.")]
 OPTIONAL_SECTIONS = ("accident", "disease", "invalidity", "death", "medical_leave")
 # Record-only fields, to push free text and decimals through the Rete too (bounded: see
@@ -32,10 +37,29 @@ DAYS = st.one_of(st.sampled_from(BOUNDARIES), st.dates(dt.date(1960, 1, 1), dt.d
 BIRTHS = st.dates(dt.date(1930, 1, 1), dt.date(2012, 12, 31))
 
 
+MONTHS = st.builds(lambda year, month, paid, category: ContributionMonth(
+    month=f"{year:04d}-{month:02d}", paid=paid, category=category),
+    st.integers(1985, 2030), st.integers(1, 12), st.booleans(), st.sampled_from([None, "first", "second"]))
+HISTORIES = st.one_of(
+    st.lists(MONTHS, max_size=12, unique_by=lambda m: m.month),
+    # long, mostly paid runs ending near a boundary: where the s.17 counts (24 of 40 months, 2/3, 1/3) bite
+    st.builds(lambda end, length, gaps: [ContributionMonth(month=f"{(end - k) // 12:04d}-{(end - k) % 12 + 1:02d}",
+                                                            paid=k % gaps != 0) for k in range(length)],
+              st.integers(2000 * 12, 2030 * 12), st.integers(20, 60), st.integers(2, 12)))
+DEPENDANTS = st.lists(st.builds(Dependant, relation=st.sampled_from(
+    ["widow", "widower", "child", "parent", "grandparent", "sibling", "other"]),
+    date_of_birth=st.one_of(st.none(), BIRTHS), married=st.one_of(st.none(), st.booleans()),
+    full_time_study=st.one_of(st.none(), st.booleans())), max_size=4)
+
+
 def value_of(name: str) -> st.SearchStrategy:
     fact_type = CATALOG[name]
     if name == "person.date_of_birth":
         return BIRTHS
+    if fact_type.type == "contribution_history":
+        return HISTORIES
+    if fact_type.type == "dependant_list":
+        return DEPENDANTS
     if fact_type.type == "boolean":
         return st.booleans()
     if fact_type.type == "date":
@@ -88,7 +112,8 @@ def case_and_extension(draw) -> tuple[Case, Case, dict]:
     dropped = draw(st.sets(st.sampled_from(sorted(full)), max_size=4)) if full else set()
     dropped |= {name for name in FINDINGS if name in full and draw(st.booleans())}  # the officer's findings come late
     base = {name: value for name, value in full.items() if name not in dropped}
-    added = {name: full[name] for name in sorted(dropped) if name not in Case.GOVERNING_DATES and draw(st.booleans())}
+    added = {name: full[name] for name in sorted(dropped)
+             if name not in Case.GOVERNING_DATES and name not in PRESUMED and draw(st.booleans())}
     sections = tuple(s for s in OPTIONAL_SECTIONS if draw(st.booleans()))
     return consistent(make_case(base, sections=sections)), consistent(make_case({**base, **added}, sections=sections)), \
         added

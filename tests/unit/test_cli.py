@@ -151,6 +151,17 @@ def test_explain_shows_the_section_and_the_dates(socso):
     assert "  in force   from 1992-01-01" in lines
 
 
+def test_explain_works_for_every_rule_id(socso):
+    from engine import load_ruleset
+    for info in load_ruleset(ROOT / "rules").rules:
+        result = socso("explain", info.id)
+        assert result.exit_code == 0, (info.id, result.stderr)
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith(f"{info.id}  {info.rule.title}")
+        assert any(line.startswith(("  section", "  source")) for line in lines), info.id
+        assert any(line.startswith("  in force   from ") for line in lines), info.id
+
+
 @pytest.mark.parametrize("rule_id, stderr", [
     ("NOPE-1", "error: no rule NOPE-1 in rules\n"),
     ("EI-COMUTE-001", "error: no rule EI-COMUTE-001 in rules\n  hint: did you mean 'EI-COMMUTE-001'?\n"),
