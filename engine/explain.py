@@ -42,6 +42,7 @@ class _Plan:
         declarations = sorted(ruleset.declarations.items())
         self.outcomes = [(name, decl.title, decl.events()) for name, decl in declarations if decl.role == "outcome"]
         self.determinations = [(name, decl.title) for name, decl in declarations if decl.role == "determination"]
+        self.employer_findings = {name for name, decl in declarations if decl.about == "employer"}
         self.benefits = {name: [(b, d.title) for b, d in declarations if d.role == "benefit" and d.contingency == name]
                          for name, _, _ in self.outcomes}
         self.rules = {r.id: r for r in ruleset.rules}
@@ -399,7 +400,7 @@ class _Explainer:
                     if b.status == "undetermined":
                         wanted |= self.missing_fact(b.fact)
         for d in determinations:
-            if d.value is None:
+            if d.value is None and d.fact not in plan.employer_findings:
                 wanted |= self.missing_fact(d.fact)
         if result.day is None:  # the event's own date, or any event date when the case records no event
             events_present = [n for n in Case.GOVERNING_DATES if getattr(case, n.split(".")[0]) is not None]

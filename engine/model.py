@@ -77,6 +77,10 @@ class FactDeclaration(Strict):
     undecided_note: Optional[str] = Field(
         None, description="Said in the decision when no rule in force can decide this fact for a case (for example "
                           "provisions not yet modelled).")
+    about: Literal["claim", "employer"] = Field(
+        "claim", description="For a determination: employer means a finding about the employer's own duties (the "
+                             "accident report, who pays): the decision reports it, but never lists what it lacks "
+                             "among what the claim still needs.")
     event: Optional[Union[EventName, list[EventName]]] = Field(
         None, description="For an outcome: the case section(s) that make the contingency relevant (it is reported "
                           "only for cases that have one of them).")
@@ -365,6 +369,7 @@ class Expected(Strict):
     fired: list[str] = Field(default_factory=list, description="Rule ids that must fire.")
     not_fired: list[str] = Field(default_factory=list, description="Rule ids that must not fire.")
     missing: list[str] = Field(default_factory=list, description="Facts or findings the decision must ask for.")
+    not_missing: list[str] = Field(default_factory=list, description="Facts or findings it must not ask for.")
 
 
 class Case(Strict):

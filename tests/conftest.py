@@ -108,6 +108,7 @@ def check_expected(decision, expect: Expected) -> list[str]:
     problems += [f"{r} should not have fired" for r in expect.not_fired if r in fired]
     missing = [m.name for m in decision.missing]
     problems += [f"{m} should be asked for; asked: {missing}" for m in expect.missing if m not in missing]
+    problems += [f"{m} should not be asked for" for m in expect.not_missing if m in missing]
     return problems
 
 

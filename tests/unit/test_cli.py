@@ -57,7 +57,8 @@ def test_adjudicate_json_validates_against_the_decision_schema(socso):
     jsonschema.Draft202012Validator(schema("decision")).validate(decision)
     assert decision["case_file"] == CASE
     assert [(c["fact"], c["outcome"]) for c in decision["contingencies"]] == [
-        ("employment_injury.commuting.outcome", "covered"), ("employment_injury.outcome", "covered")]
+        ("employment_injury.commuting.outcome", "covered"), ("employment_injury.emergency.outcome", "not_covered"),
+        ("employment_injury.industrial.outcome", "not_covered"), ("employment_injury.outcome", "covered")]
 
 
 def test_adjudicate_output_writes_the_file_and_prints_nothing(socso, tmp_path):

@@ -14,7 +14,7 @@ INSURED = {"employment.contract": "service", "employment.sector": "private", "em
            "employment.domestic_worker": False, "person.date_of_birth": dt.date(1990, 1, 1),
            "person.foreign_worker": False, "person.receiving_invalidity_pension": False,
            "contributions.contributed_before_age_55": True}
-DIRECT = {"accident.journey.purpose": "residence_work", "accident.journey.work_link": "to_start_work",
+DIRECT = {"accident.circumstances": "travelling", "accident.journey.purpose": "residence_work", "accident.journey.work_link": "to_start_work",
           "accident.journey.residence_kind": "usual_residence", "accident.journey.stop_or_detour": False}
 DAY = {"accident.date": dt.date(2025, 1, 1)}
 
@@ -27,16 +27,19 @@ def not_applied(engine, facts) -> dict:
     return {n.rule_id: n for n in decide(engine, facts).not_applied}
 
 
+AFTER_60 = ("months_between(month_start(add_months(person.date_of_birth, parameters.coverage.second_category_age * 12)), "
+            "month_start(claim.date)) > 0")
+
+
 @pytest.mark.parametrize("facts, rule, condition, shown", [
     ({**DAY, "accident.journey.purpose": "employment"}, "EI-COMMUTE-001",
      'accident.journey.purpose == "residence_work"', 'accident.journey.purpose = "employment"'),
     # the first condition that is false, even after one that is unknown
     ({**DAY, "accident.journey.residence_kind": "usual_residence"}, "EI-COMMUTE-011",
      'accident.journey.residence_kind == "other_place"', 'accident.journey.residence_kind = "usual_residence"'),
-    ({**DAY, **INSURED}, "COV-CAT-002",
-     "age_on(person.date_of_birth, accident.date) >= parameters.coverage.second_category_age",
-     "person.date_of_birth = 1990-01-01, accident.date = 2025-01-01, parameters.coverage.second_category_age = 60, "
-     "age_on(person.date_of_birth, accident.date) = 35"),
+    ({**DAY, **INSURED}, "COV-CAT-002", AFTER_60,
+     f"person.date_of_birth = 1990-01-01, parameters.coverage.second_category_age = 60, claim.date = 2025-01-01, "
+     f"{AFTER_60[:-4]} = -300"),
 ])
 def test_the_first_failing_condition_with_its_actual_values(engine, facts, rule, condition, shown):
     status = not_applied(engine, facts)[rule]
@@ -47,9 +50,10 @@ def test_the_first_failing_condition_with_its_actual_values(engine, facts, rule,
 def test_actual_values_say_where_they_come_from(engine):
     actual = not_applied(engine, {**DAY, **INSURED})["COV-CAT-002"].actual
     assert [(u.name, u.value, u.source) for u in actual] == [
-        ("person.date_of_birth", "1990-01-01", "input"), ("accident.date", "2025-01-01", "input"),
+        ("person.date_of_birth", "1990-01-01", "input"),
         ("parameters.coverage.second_category_age", "60", "parameter"),
-        ("age_on(person.date_of_birth, accident.date)", "35", "computed")]
+        ("claim.date", "2025-01-01", "input"),  # derived from the case: the governing date
+        (AFTER_60[:-4], "-300", "computed")]
 
 
 AWAITING_FINDING = {**DAY, **INSURED, **DIRECT, "accident.journey.residence_kind": "other_place"}
@@ -118,14 +122,29 @@ def test_benefits_of_a_contingency_not_covered_do_not_apply(engine):
     assert {(b.status, b.reason) for b in injury.benefits} == {("does_not_apply", "the contingency is not covered")}
 
 
-def test_a_failed_commuting_basis_leaves_the_injury_and_its_benefits_undetermined(engine):
-    decision = decide(engine, {**DAY, **INSURED, "accident.journey.purpose": "personal"})
+def test_a_journey_outside_s24_is_no_employment_injury_once_the_circumstances_are_known(engine):
+    decision = decide(engine, {**DAY, **INSURED, "accident.circumstances": "travelling",
+                               "accident.journey.purpose": "personal"})
     outcomes = {c.fact: c for c in decision.contingencies}
     assert outcomes["employment_injury.commuting.outcome"].outcome == "not_covered"
-    injury = outcomes["employment_injury.outcome"]
+    assert (outcomes["employment_injury.outcome"].outcome, outcomes["employment_injury.outcome"].rule_id) == \
+        ("not_covered", "EI-INJURY-006")
+    assert {b.status for b in outcomes["employment_injury.outcome"].benefits} == {"does_not_apply"}
+
+
+def test_without_the_circumstances_the_injury_is_undetermined_and_they_are_asked_for(engine):
+    decision = decide(engine, {**DAY, **INSURED, "accident.journey.purpose": "personal"})
+    injury = {c.fact: c for c in decision.contingencies}["employment_injury.outcome"]
     assert injury.outcome == "undetermined"
-    assert "only commuting accidents (s.24) are modelled so far" in injury.reason
+    assert "accident.circumstances" in [m.name for m in decision.missing]
     assert {b.status for b in injury.benefits} == {"undetermined"}
+
+
+def test_employer_findings_are_reported_but_never_asked_of_the_claim(engine):
+    decision = decide(engine, {**DAY, **INSURED, **DIRECT})
+    determinations = {d.fact: d.value for d in decision.determinations}
+    assert determinations["employer.accident_report_on_time"] is None
+    assert not [m for m in decision.missing if m.name.startswith("accident.employer_")]
 
 
 def test_a_firing_lists_its_dated_parameters(engine):
@@ -141,4 +160,6 @@ def test_every_rule_needing_facts_says_what_would_decide_it(engine):
     facts = {**DAY, **INSURED, **DIRECT, "employment.sector": "statutory_body_permanent"}
     for status in decide(engine, facts).not_applied:
         if status.status == "needs_facts":
-            assert status.missing or "coverage.insured_person" in status.detail, (status.rule_id, status.detail)
+            assert status.missing or "coverage.insured_person" in status.detail \
+                or "no rule in force on the governing date decides, for this case" in status.detail, \
+                (status.rule_id, status.detail)

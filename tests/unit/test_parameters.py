@@ -63,16 +63,17 @@ def test_membership():
     assert "p" in TABLE and "q" not in TABLE
 
 
-@pytest.mark.parametrize("name, day, amount, since", [
-    ("coverage.second_category_age", D(2013, 1, 1), 60, D(2013, 1, 1)),
-    ("coverage.late_entry_age", D(2025, 2, 3), 55, D(2013, 1, 1)),
-    ("employment_injury.tdb_minimum_leave_days", D(1971, 1, 1), 4, D(1971, 1, 1)),
-    ("coverage.second_category_age", D(2012, 12, 31), None, None),
+@pytest.mark.parametrize("name, day, amount, since, confidence", [
+    ("coverage.second_category_age", D(2013, 1, 1), 60, D(2013, 1, 1), "high"),
+    ("coverage.late_entry_age", D(2025, 2, 3), 55, D(2013, 1, 1), "high"),
+    ("employment_injury.tdb_minimum_leave_days", D(1971, 1, 1), 4, D(1971, 1, 1), "high"),
+    ("coverage.second_category_age", D(2012, 12, 31), 55, D(2006, 1, 1), "medium"),  # the pre-2013 rule
+    ("coverage.second_category_age", D(2005, 12, 31), None, None, None),
 ])
-def test_the_rule_sets_parameters(ruleset, name, day, amount, since):
+def test_the_rule_sets_parameters(ruleset, name, day, amount, since, confidence):
     reading = ruleset.parameters.reading(name, day)
     if amount is None:
         assert reading is None
     else:
-        assert (reading.value, reading.effective_from, reading.confidence) == (Decimal(amount), since, "high")
+        assert (reading.value, reading.effective_from, reading.confidence) == (Decimal(amount), since, confidence)
         assert isinstance(reading.value, Decimal) and reading.source

@@ -105,8 +105,9 @@ def test_an_accident_is_judged_on_its_own_date(engine):
 
 def test_an_unread_huge_number_does_not_stop_adjudication(engine):
     case = make_case({"accident.date": dt.date(2025, 1, 1), "employment.contract": "none",
-                      "invalidity.customary_earnings": Decimal(10) ** 13})
-    assert adjudicate(engine, case, check=True).contingencies[0].outcome == "not_covered"
+                      "death.funeral_expenses": Decimal(10) ** 13})  # no rule reads it (yet)
+    outcomes = {c.fact: c.outcome for c in adjudicate(engine, case, check=True).contingencies}
+    assert outcomes["employment_injury.outcome"] == "not_covered"
 
 
 def test_a_huge_number_a_rule_reads_is_an_evaluation_error(engine):
