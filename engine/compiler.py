@@ -127,6 +127,9 @@ class _Builder:
     def _patterns(self, term: tuple[ex.Node, ...], extra_facts: list[str]) -> list[dict[str, Any]] | None:
         tests: dict[str, list[dict[str, Any]]] = {}
         for atom in term:
+            if isinstance(atom, ex.Call) and atom.fn == "known" and isinstance(atom.args[0], ex.Ref):
+                tests.setdefault(atom.args[0].name, [])  # known(x): the fact's presence is the whole test
+                continue
             compiled = self._native(atom)
             if compiled is True:
                 continue

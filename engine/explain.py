@@ -189,7 +189,7 @@ class _Explainer:
         if failing is not None:
             return self._condition_false(info, failing, base)
         unknown_conditions = []
-        for index, (text, names, fn) in enumerate(zip(info.rule.when, info.condition_names, info.when_fns)):
+        for index, (text, names, fn) in enumerate(zip(info.condition_texts, info.condition_names, info.when_fns)):
             value = fn(self.lookup)
             if value is False:
                 return self._condition_false(info, index, base)
@@ -217,7 +217,7 @@ class _Explainer:
                           **base)
 
     def _condition_false(self, info: RuleInfo, index: int, base: dict) -> NotApplied:
-        text, names, lookup = info.rule.when[index], info.condition_names[index], self.lookup
+        text, names, lookup = info.condition_texts[index], info.condition_names[index], self.lookup
         evidence, calls = self.plan.conditions[info.id, index]
         actual = [self.value_use(n) for n in names]
         lacking = [n for n in evidence if lookup(n) is False]

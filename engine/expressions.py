@@ -397,6 +397,9 @@ FUNCTIONS: dict[str, Function] = {
     "children_in_study": Function(
         ("dependant_list", "date", "number"), "number", _children_in_study,
         "children_in_study(death.dependants, on, age): unmarried children under `age` on the date, in full-time study"),
+    # known(x) is true once x is known and unknown before: never false, so it is safe in Kleene logic. The validator
+    # adds it for each input of a rule's formulas, so that a rule never fires before it can compute its conclusion.
+    "known": Function(("any",), "boolean", lambda value: True, "known(x): true once x is known (never false)"),
     # presume(fact, default): the value the case gives, or `default` when the case is silent. For the law's
     # rebuttable presumptions ("deemed ... unless the contrary is proved"): the officer's finding rebuts it.
     "presume": Function(("any", "any"), "any", lambda value, default: value,

@@ -50,6 +50,8 @@ class RuleInfo:
         self._reads_in_formulas = list(dict.fromkeys(ref.name for node in self.then.values()
                                                      for ref in ex.names_in(node)))
         self.presumed = sorted(set().union(*(ex.presumed_names(node) for node in self.when)))
+        # the conditions as written, then those the validator added (known(x) for each formula input)
+        self.condition_texts = list(self.rule.when) + [ex.render(node) for node in self.when[len(self.rule.when):]]
 
     def reads(self) -> list[str]:
         """Names read by the conditions (facts and parameters), first appearance first."""
@@ -391,6 +393,14 @@ def _parse_rule(rule: Rule, ruleset: str, doc: Document, path: tuple, facts: dic
             then[name] = node
     if not ok:
         return None
+    # A formula's inputs are conditions too: the rule applies only once it can compute what it concludes.
+    read = {ref.name for node in when for ref in ex.names_in(node)}
+    for name, node in then.items():
+        for ref in dict.fromkeys(r.name for r in ex.names_in(node)):
+            if ref not in read and not ref.startswith(ex.PARAMETER_PREFIX):
+                read.add(ref)
+                when.append(ex.Call("known", (ex.Ref(ref),)))
+                positions.append(doc.locate(path + ("then", name)))
     return RuleInfo(rule, ruleset, doc.file, doc.locate(path).line, when, then, positions)
 
 

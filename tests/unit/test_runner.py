@@ -123,3 +123,35 @@ def test_a_contradictory_case_built_in_code_is_refused(engine):
         engine.run(case)
     assert [d.code for d in caught.value.diagnostics] == ["CASE-104"]
     assert "findings.interruption_or_deviation" in caught.value.diagnostics[0].location.file
+
+
+FORMULA_RULES = """\
+    ruleset: fixture.formula
+    title: A formula whose input may be missing
+    facts:
+      fixture.days_on_leave: {type: number, title: Days}
+    rules:
+      - id: FX-010
+        title: Days of leave, counted from the certificate
+        citation: {section: "s.1"}
+        effective: {from: 2000-01-01}
+        when: [claim.accident == true]
+        then: {fixture.days_on_leave: {compute: "days_between(medical_leave.start, medical_leave.end) + 1"}}
+    """
+
+
+def test_a_rule_waits_for_the_inputs_of_its_formulas_and_says_so(tmp_path):
+    import textwrap
+
+    from engine import Engine, load_ruleset
+    (tmp_path / "rules.yaml").write_text(textwrap.dedent(FORMULA_RULES), encoding="utf-8")
+    engine = Engine(load_ruleset(tmp_path))
+    info = engine.ruleset.rule("FX-010")
+    assert info.condition_texts == ["claim.accident == true", "known(medical_leave.start)", "known(medical_leave.end)"]
+    base = {"accident.date": dt.date(2025, 1, 6), "medical_leave.start": dt.date(2025, 1, 6)}
+    waiting = adjudicate(engine, make_case(base), check=True)
+    assert not waiting.fired
+    (status,) = waiting.not_applied
+    assert (status.status, status.missing) == ("needs_facts", ["medical_leave.end"])
+    done = adjudicate(engine, make_case({**base, "medical_leave.end": dt.date(2025, 1, 9)}), check=True)
+    assert [(f.rule_id, f.concluded) for f in done.fired] == [("FX-010", {"fixture.days_on_leave": "4"})]
