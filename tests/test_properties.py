@@ -3,6 +3,7 @@ Python evaluation), it is deterministic, rule-file order does not matter, every 
 law is monotone: more facts never undo a decided outcome."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 
@@ -12,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import Engine, adjudicate, load_ruleset, to_json
+from engine import Case, Engine, adjudicate, load_ruleset, to_json
 from engine.schemas import schema
 
 from .conftest import RULES
@@ -152,3 +153,41 @@ def test_decisions_do_not_depend_on_the_interpreters_hash_seed():
     # Set and dict iteration order of strings changes with PYTHONHASHSEED; a decision must be replayable byte for byte.
     outputs = {run_python(HASH_SEED_RUN, {"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outputs) == 1 and len(outputs.pop().strip()) == 64
+
+
+# ---------------------------------------------------------------- facts of the law
+
+
+QUALIFYING_ORDER = {"not_met": 0, "reduced": 1, "full": 2}
+
+
+@st.composite
+def invalidity_histories(draw):
+    """The stroke case (cases/is-stroke-full-qualifying-pension.yaml) with a drawn history, and one more month paid."""
+    from engine import load_case
+
+    from .conftest import CASES
+    case = load_case(CASES / "is-stroke-full-qualifying-pension.yaml")
+    first = dt.date(2015, 1, 1)
+    months = draw(st.lists(st.tuples(st.integers(0, 140), st.booleans()), max_size=60, unique_by=lambda m: m[0]))
+    history = [{"month": f"{2015 + k // 12:04d}-{k % 12 + 1:02d}", "paid": paid} for k, paid in months]
+    unpaid = [k for k in range(141) if (k, True) not in months]
+    extra = draw(st.sampled_from(unpaid))
+    more = [m for m in history if m["month"] != f"{2015 + extra // 12:04d}-{extra % 12 + 1:02d}"] + \
+        [{"month": f"{2015 + extra // 12:04d}-{extra % 12 + 1:02d}", "paid": True}]
+    data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
+    del data["expected"]
+    data["contributions"]["first_payable_date"] = first.isoformat()
+    build = lambda months: Case.model_validate({**data, "contributions": {**data["contributions"], "months": months}})  # noqa: E731
+    return build(history), build(more)
+
+
+@PROPERTY
+@given(invalidity_histories())
+def test_one_more_paid_contribution_never_lowers_the_qualifying_period(engine, histories):
+    fewer, more = histories
+    level = lambda case: {d.fact: d.value for d in adjudicate(engine, case, check=True).determinations}.get(  # noqa: E731
+        "invalidity.qualifying_period")
+    before, after = level(fewer), level(more)
+    assert before in QUALIFYING_ORDER and after in QUALIFYING_ORDER, (before, after)
+    assert QUALIFYING_ORDER[after] >= QUALIFYING_ORDER[before]
