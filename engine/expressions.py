@@ -337,6 +337,13 @@ def _invalidity_contributions(history: tuple, start: dt.date, end: dt.date) -> D
     return Decimal(sum(1 for m in history if m.paid and m.category != "second" and first <= m.ordinal() <= last))
 
 
+@lru_cache(maxsize=8192)
+def _unpaid_months(history: tuple, start: dt.date, end: dt.date) -> Decimal:
+    # Months on record as due but not paid (an employer's default, say): what s.17(3A) lets the Organisation excuse.
+    first, last = _month_index(start), _month_index(end)
+    return Decimal(sum(1 for m in history if not m.paid and m.category != "second" and first <= m.ordinal() <= last))
+
+
 def _dependants_of(dependants: tuple, relation: str) -> Decimal:
     if relation not in _RELATIONS:
         raise EvaluationFailure(f"no dependant is a '{relation}'; relations: {', '.join(_RELATIONS)}")
@@ -353,6 +360,28 @@ def _children_in_study(dependants: tuple, on: dt.date, age: Decimal) -> Any:
             unknown = True
             continue
         count += _age_on(d.date_of_birth, on) < age and not d.married and d.full_time_study
+    return UNKNOWN if unknown and count == 0 else Decimal(count)
+
+
+def _eligible_dependants(dependants: tuple, on: dt.date, age: Decimal) -> Any:
+    # s.2(3); DOMAIN.md §2.10, §3.6, §8.4: a widow, widower, parent or grandparent at any age (and the other class (b)
+    # dependants the officer records); a child or sibling only while unmarried and under `age`, a child also while in
+    # full-time study or incapacitated. Unknown (not zero) while a detail that could make one eligible is missing.
+    count, unknown = 0, False
+    for d in dependants:
+        if d.relation not in ("child", "sibling"):
+            count += 1
+            continue
+        if d.relation == "child" and (d.incapacitated or d.full_time_study):
+            count += 1
+            continue
+        if d.date_of_birth is None or d.married is None:
+            unknown = True
+            continue
+        if not d.married and _age_on(d.date_of_birth, on) < age:
+            count += 1
+        elif d.relation == "child" and (d.incapacitated is None or d.full_time_study is None):
+            unknown = True
     return UNKNOWN if unknown and count == 0 else Decimal(count)
 
 
@@ -389,11 +418,20 @@ FUNCTIONS: dict[str, Function] = {
         ("contribution_history", "date", "date"), "number", _invalidity_contributions,
         "invalidity_contributions(contributions.months, from, to): First Category contributions paid for the months "
         "from the month of `from` to the month of `to`, both included"),
+    "unpaid_months": Function(
+        ("contribution_history", "date", "date"), "number", _unpaid_months,
+        "unpaid_months(contributions.months, from, to): months on record, First Category, with no contribution paid, "
+        "from the month of `from` to the month of `to`"),
     "dependants_count": Function(("dependant_list",), "number", lambda d: Decimal(len(d)),
                                  "dependants_count(death.dependants): how many dependants the case lists"),
     "dependants_of": Function(("dependant_list", "string"), "number", _dependants_of,
                               "dependants_of(death.dependants, relation): how many dependants have that relation "
                               "(widow, widower, child, parent, grandparent, sibling, other)"),
+    "eligible_dependants": Function(
+        ("dependant_list", "date", "number"), "number", _eligible_dependants,
+        "eligible_dependants(death.dependants, on, age): dependants entitled on the date (s.2(3)): a widow, widower, "
+        "parent, grandparent or other recorded dependant; a child or sibling unmarried and under `age`; a child also "
+        "in full-time study or incapacitated"),
     "children_in_study": Function(
         ("dependant_list", "date", "number"), "number", _children_in_study,
         "children_in_study(death.dependants, on, age): unmarried children under `age` on the date, in full-time study"),

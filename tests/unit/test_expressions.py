@@ -333,6 +333,8 @@ def test_invalidity_contributions_count_paid_first_category_months_in_the_window
     assert evaluate(count, h=history, a=dt.date(2000, 1, 1), b=dt.date(2030, 1, 1)) == 4
     assert evaluate(count, h=(), a=dt.date(2000, 1, 1), b=dt.date(2030, 1, 1)) == 0
     assert evaluate(count, h=UNKNOWN, a=dt.date(2000, 1, 1), b=dt.date(2030, 1, 1)) is UNKNOWN
+    assert evaluate("unpaid_months(h, a, b)", h=history, a=dt.date(2000, 1, 1), b=dt.date(2030, 1, 1)) == 1
+    assert evaluate("unpaid_months(h, a, b)", h=history, a=dt.date(2021, 3, 1), b=dt.date(2030, 1, 1)) == 0
 
 
 def dependant(relation: str, **fields):
@@ -385,3 +387,19 @@ def test_presumed_names_are_only_those_read_through_presume():
 def test_lists_render_as_a_count():
     assert ex.render_value((1, 2)) == "[2 entries]"
     assert ex.render_value((1,)) == "[1 entry]"
+
+
+def test_eligible_dependants_follow_s2_3():
+    on = dt.date(2025, 6, 1)
+    count = "eligible_dependants(d, on, 21)"
+    married_son = dependant("child", date_of_birth=dt.date(1992, 1, 1), married=True, full_time_study=False,
+                            incapacitated=False)
+    assert evaluate(count, d=(married_son,), on=on) == 0
+    assert evaluate(count, d=(married_son, dependant("widow")), on=on) == 1
+    assert evaluate(count, d=(dependant("child", date_of_birth=dt.date(2010, 1, 1), married=False),), on=on) == 1
+    assert evaluate(count, d=(dependant("child", date_of_birth=dt.date(2000, 1, 1), married=False,
+                                        full_time_study=True),), on=on) == 1  # a first degree
+    assert evaluate(count, d=(dependant("sibling", date_of_birth=dt.date(2000, 1, 1), married=False),), on=on) == 0
+    assert evaluate(count, d=(dependant("child"),), on=on) is UNKNOWN  # nothing known about the child
+    assert evaluate(count, d=(dependant("child", date_of_birth=dt.date(1990, 1, 1), married=False),), on=on) is UNKNOWN
+    assert evaluate(count, d=(), on=on) == 0
