@@ -138,6 +138,9 @@ class Person(Strict):
     receiving_invalidity_pension: Optional[bool] = Field(None, description="Receives an invalidity pension (s.20).")
     receiving_periodic_disablement_benefit: Optional[bool] = Field(
         None, description="Receives periodic permanent disablement benefit (for the funeral benefit on death).")
+    fwcs_policy_in_force: Optional[bool] = Field(
+        None, description="For a foreign worker in 2019: a Foreign Workers Compensation Scheme policy (Workmen's "
+                          "Compensation Act 1952) was still in force on the governing date.")
     previously_insured: Optional[bool] = Field(
         None, description="Was an insured person at some time before the governing date (before 1 Jun 2016: "
                           "'once in, always in').")
@@ -237,6 +240,9 @@ class Accident(Strict):
         None, description="at_work: doing the work of the employment, or something incidental to it, at the time and "
                           "place of work; travelling: on a journey (s.24 decides); emergency: taking steps in an "
                           "emergency; other: none of these (at home, on leave, on a rest day, not travelling).")
+    sudden_illness: Optional[bool] = Field(
+        None, description="The injury was an illness or medical event with no outside incident (a heart attack, a "
+                          "stroke, a faint): whether it was 'caused by an accident' is then the officer's finding.")
     journey: Optional[Journey] = None
     emergency: Optional[Emergency] = None
     employer_notified: Optional[dt.date] = Field(None, description="Date the employer was told of the accident.")
@@ -323,6 +329,9 @@ class Findings(Strict):
     qualifying_period_deemed: Optional[bool] = Field(
         None, description="s.17(3A): the Organisation deems the qualifying period completed (failure not due to the "
                           "person's fault or ignorance).")
+    injury_by_accident: Optional[bool] = Field(
+        None, description="s.2(6): the personal injury was caused by an accident (asked where the case records a "
+                          "sudden illness).")
     in_course_of_employment: Optional[bool] = Field(
         None, description="s.2(6): the accident happened in the course of the employment (for an accident that was "
                           "not at work proper).")
