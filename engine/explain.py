@@ -16,6 +16,12 @@ from .runner import RunResult, applies_now
 from .validator import RuleInfo, RuleSet
 
 
+def _text(value: Any) -> Any:
+    """A value as it appears in a cache key: its text (lossless for every scalar type), or a list itself (hashable
+    records; its text would be long and slow to build)."""
+    return value if isinstance(value, tuple) else str(value)
+
+
 def jsonable(value: Any) -> Any:
     """A fact value as it appears in a decision: exact decimals as strings, dates as ISO text, unknown as null."""
     if value is ex.UNKNOWN or value is None:
@@ -116,7 +122,7 @@ class _Explainer:
         return self._use(name, self.lookup(name), source)
 
     def _use(self, name: str, value: Any, source: str) -> ValueUse:
-        key = ("value", name, type(value).__name__, str(value), source)
+        key = ("value", name, type(value).__name__, _text(value), source)
         use = self.shared.get(key)
         return use if use is not None else self._remember(key, ValueUse(name=name, value=jsonable(value),
                                                                         source=source))
@@ -156,7 +162,7 @@ class _Explainer:
                 read = []
                 for name in info.condition_names[failing]:
                     value = lookup(name)
-                    read.append((type(value), str(value), self.sources.get(name)))
+                    read.append((type(value), _text(value), self.sources.get(name)))
                 key = ("condition_false", rule_id, failing, tuple(read))
             elif ex.UNKNOWN not in values:
                 key = ("engine_fault", rule_id) if not self.exceptions.get(rule_id) else None
@@ -311,9 +317,9 @@ class _Explainer:
         for name in record.inputs:
             if not name.startswith(ex.PARAMETER_PREFIX):
                 value = lookup(name)
-                inputs.append((name, type(value).__name__, str(value), sources.get(name, "input")))
+                inputs.append((name, type(value).__name__, _text(value), sources.get(name, "input")))
         for name, value in record.concluded.items():
-            concluded.append((name, type(value).__name__, str(value)))
+            concluded.append((name, type(value).__name__, _text(value)))
         key = ("firing", self.era, info.id, record.step, tuple(inputs), tuple(concluded))
         found = self.shared.get(key)
         if found is not None:

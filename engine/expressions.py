@@ -334,14 +334,14 @@ def _month_index(day: dt.date) -> int:
 def _invalidity_contributions(history: tuple, start: dt.date, end: dt.date) -> Decimal:
     # s.17 counts contributions paid, and only First Category ones carry the Invalidity Scheme (s.6(2), (4)).
     first, last = _month_index(start), _month_index(end)
-    return Decimal(sum(1 for m in history if m.paid and m.category != "second" and first <= m.ordinal() <= last))
+    return Decimal(sum(1 for m in history if m.paid and m.category != "second" and first <= m.ordinal <= last))
 
 
 @lru_cache(maxsize=8192)
 def _unpaid_months(history: tuple, start: dt.date, end: dt.date) -> Decimal:
     # Months on record as due but not paid (an employer's default, say): what s.17(3A) lets the Organisation excuse.
     first, last = _month_index(start), _month_index(end)
-    return Decimal(sum(1 for m in history if not m.paid and m.category != "second" and first <= m.ordinal() <= last))
+    return Decimal(sum(1 for m in history if not m.paid and m.category != "second" and first <= m.ordinal <= last))
 
 
 def _dependants_of(dependants: tuple, relation: str) -> Decimal:

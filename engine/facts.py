@@ -110,7 +110,7 @@ def flatten(case: Case) -> dict[str, Any]:
                 walk(value, dotted + ".")
             elif isinstance(value, list):
                 if dotted in catalog:
-                    facts[dotted] = tuple(value)  # hashable: functions over lists are cached
+                    facts[dotted] = tuple(item.record() for item in value)  # plain, hashable records
             elif dotted in catalog:
                 facts[dotted] = Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, Optional, Union
+from typing import Any, ClassVar, Literal, NamedTuple, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -178,9 +178,27 @@ class ContributionMonth(Strict):
         None, description="The category of the contribution; absent means First Category (Employment Injury and "
                           "Invalidity Schemes). Second Category contributions do not count for the Invalidity Scheme.")
 
-    def ordinal(self) -> int:
+    def record(self) -> "MonthRecord":
         year, month = self.month.split("-")
-        return int(year) * 12 + int(month) - 1
+        return MonthRecord(int(year) * 12 + int(month) - 1, self.paid, self.category, self.wage)
+
+
+class MonthRecord(NamedTuple):
+    """A contribution month as the rules' functions read it: plain and hashable, so that a history is cheap to
+    compare, hash and cache (a case may list hundreds of months)."""
+
+    ordinal: int  # year * 12 + month - 1
+    paid: bool
+    category: Optional[str]
+    wage: Optional[Decimal]
+
+
+class DependantRecord(NamedTuple):
+    relation: str
+    date_of_birth: Optional[dt.date]
+    married: Optional[bool]
+    full_time_study: Optional[bool]
+    incapacitated: Optional[bool]
 
 
 class Contributions(Strict):
@@ -292,6 +310,10 @@ class Dependant(Strict):
     full_time_study: Optional[bool] = Field(
         None, description="In full-time study at a local institution of higher learning (first degree or below).")
     incapacitated: Optional[bool] = Field(None, description="Incapable of earning a living (for a child).")
+
+    def record(self) -> DependantRecord:
+        return DependantRecord(self.relation, self.date_of_birth, self.married, self.full_time_study,
+                               self.incapacitated)
 
 
 class Death(Strict):

@@ -322,7 +322,7 @@ def test_month_start_and_end():
 
 def month(text: str, paid: bool = True, category=None):
     from engine.model import ContributionMonth
-    return ContributionMonth(month=text, paid=paid, category=category)
+    return ContributionMonth(month=text, paid=paid, category=category).record()
 
 
 def test_invalidity_contributions_count_paid_first_category_months_in_the_window():
@@ -339,7 +339,7 @@ def test_invalidity_contributions_count_paid_first_category_months_in_the_window
 
 def dependant(relation: str, **fields):
     from engine.model import Dependant
-    return Dependant(relation=relation, **fields)
+    return Dependant(relation=relation, **fields).record()
 
 
 def test_dependant_counts():

@@ -40,7 +40,7 @@ def test_lists_flatten_to_tuples_and_absent_lists_stay_unknown():
     data = case.model_dump(exclude_none=True)
     data["contributions"] = {"months": [{"month": "2024-12", "paid": True}]}
     facts = flatten(type(case).model_validate(data))
-    assert len(facts["contributions.months"]) == 1 and facts["contributions.months"][0].paid
+    assert facts["contributions.months"] == ((2024 * 12 + 11, True, None, None),)
 
 
 def test_flatten_keeps_only_known_values_and_makes_numbers_decimal():
