@@ -217,8 +217,8 @@ def test_a_rule_whose_alternatives_both_hold_fires_once(engine):
 
 @pytest.mark.parametrize("day, exceptions", [
     (dt.date(2017, 1, 1), {"COV-EXEMPT-DOMESTIC-001", "COV-EXEMPT-FOREIGN-001"}),
-    (dt.date(2021, 5, 31), {"COV-EXEMPT-DOMESTIC-001"}),
-    (dt.date(2021, 6, 1), {"COV-EXEMPT-DOMESTIC-002"}),
+    (dt.date(2021, 5, 31), {"COV-EXEMPT-DOMESTIC-001", "COV-EXEMPT-FOREIGN-003"}),
+    (dt.date(2021, 6, 1), {"COV-EXEMPT-DOMESTIC-002", "COV-EXEMPT-FOREIGN-003"}),
 ])
 def test_a_rule_needs_each_exception_in_force_to_be_known_not_to_apply(ruleset, day, exceptions):
     compiled = compile_rules(ruleset, day)
