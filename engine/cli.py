@@ -115,7 +115,8 @@ def explain(rule_id: str = typer.Argument(..., help="A rule id, e.g. EI-COMMUTE-
     reads = info.reads() + info.reads_in_formulas()
     if reads:
         out.append("  reads")
-        out += [f"    {name} — {ruleset.fact_title(name) or 'parameter'}" for name in dict.fromkeys(reads)]
+        out += [f"    {name} — {ruleset.fact_title(name) or ('parameter' if name.startswith(ex.PARAMETER_PREFIX) else 'case fact')}"
+                for name in dict.fromkeys(reads)]
     if info.presumed:
         out.append("  presumes   " + ", ".join(info.presumed) + " (when the case does not record it)")
     if rule.note:

@@ -178,6 +178,9 @@ def invalidity_histories(draw):
     data = case.model_dump(mode="json", by_alias=True, exclude_none=True)
     del data["expected"]
     data["contributions"]["first_payable_date"] = first.isoformat()
+    # Unpaid months leave the period to PERKESO's s.17(3A) discretion: recorded here as not exercised, so that the
+    # property is about the counts alone.
+    data["findings"]["qualifying_period_deemed"] = False
     build = lambda months: Case.model_validate({**data, "contributions": {**data["contributions"], "months": months}})  # noqa: E731
     return build(history), build(more)
 
