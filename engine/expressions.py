@@ -365,24 +365,36 @@ def _children_in_study(dependants: tuple, on: dt.date, age: Decimal) -> Any:
 
 def _eligible_dependants(dependants: tuple, on: dt.date, age: Decimal) -> Any:
     # s.2(3); DOMAIN.md §2.10, §3.6, §8.4: a widow, widower, parent or grandparent at any age (and the other class (b)
-    # dependants the officer records); a child or sibling only while unmarried and under `age`, a child also while in
-    # full-time study or incapacitated. Unknown (not zero) while a detail that could make one eligible is missing.
+    # dependants the officer records); a child or sibling only while unmarried, and under `age` unless (a child) in
+    # full-time study for a first degree or incapacitated: study and incapacity extend the age, never marriage.
+    # Unknown (not zero) while a detail that could make one eligible is missing.
     count, unknown = 0, False
     for d in dependants:
         if d.relation not in ("child", "sibling"):
             count += 1
             continue
+        if d.married is None:
+            unknown = True
+            continue
+        if d.married:
+            continue
         if d.relation == "child" and (d.incapacitated or d.full_time_study):
             count += 1
             continue
-        if d.date_of_birth is None or d.married is None:
+        if d.date_of_birth is None:
             unknown = True
-            continue
-        if not d.married and _age_on(d.date_of_birth, on) < age:
+        elif _age_on(d.date_of_birth, on) < age:
             count += 1
         elif d.relation == "child" and (d.incapacitated is None or d.full_time_study is None):
             unknown = True
     return UNKNOWN if unknown and count == 0 else Decimal(count)
+
+
+@lru_cache(maxsize=8192)
+def _contributions_paid(history: tuple, start: dt.date, end: dt.date) -> Decimal:
+    # Either category: a paid month of the Employment Injury Scheme shows insured employment in that month.
+    first, last = _month_index(start), _month_index(end)
+    return Decimal(sum(1 for m in history if m.paid and first <= m.ordinal <= last))
 
 
 _RELATIONS = ("widow", "widower", "child", "parent", "grandparent", "sibling", "other")
@@ -418,6 +430,10 @@ FUNCTIONS: dict[str, Function] = {
         ("contribution_history", "date", "date"), "number", _invalidity_contributions,
         "invalidity_contributions(contributions.months, from, to): First Category contributions paid for the months "
         "from the month of `from` to the month of `to`, both included"),
+    "contributions_paid": Function(
+        ("contribution_history", "date", "date"), "number", _contributions_paid,
+        "contributions_paid(contributions.months, from, to): contributions of either category paid for the months "
+        "from the month of `from` to the month of `to`"),
     "unpaid_months": Function(
         ("contribution_history", "date", "date"), "number", _unpaid_months,
         "unpaid_months(contributions.months, from, to): months on record, First Category, with no contribution paid, "

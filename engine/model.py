@@ -370,6 +370,9 @@ class Findings(Strict):
                           "and in the course of the employment.")
     disease_period_extended: Optional[bool] = Field(
         None, description="s.28(1) proviso: the Organisation extends the 60 months after leaving the occupation.")
+    invalidity_due_to_employment_injury: Optional[bool] = Field(
+        None, description="The invalidity results from the employment injury the case records (the Invalidity Scheme "
+                          "covers invalidity from causes not related to the employment).")
     death_due_to_employment_injury: Optional[bool] = Field(
         None, description="The death resulted from the employment injury.")
     loss_of_earning_capacity_percent: Optional[Decimal] = Field(

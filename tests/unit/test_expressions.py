@@ -403,3 +403,11 @@ def test_eligible_dependants_follow_s2_3():
     assert evaluate(count, d=(dependant("child"),), on=on) is UNKNOWN  # nothing known about the child
     assert evaluate(count, d=(dependant("child", date_of_birth=dt.date(1990, 1, 1), married=False),), on=on) is UNKNOWN
     assert evaluate(count, d=(), on=on) == 0
+    studying_married = dependant("child", date_of_birth=dt.date(1992, 1, 1), married=True, full_time_study=True)
+    assert evaluate(count, d=(studying_married,), on=on) == 0  # study extends the age, never marriage
+    assert evaluate(count, d=(dependant("child", full_time_study=True),), on=on) is UNKNOWN  # marriage not known
+
+
+def test_contributions_paid_counts_both_categories():
+    history = (month("2023-01"), month("2023-02", category="second"), month("2023-03", paid=False))
+    assert evaluate("contributions_paid(h, a, b)", h=history, a=dt.date(2023, 1, 1), b=dt.date(2023, 12, 1)) == 2
