@@ -330,18 +330,28 @@ def _month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
+def _months_in(history: tuple, start: dt.date, end: dt.date) -> Iterable:
+    """The history's months from the month of `start` to the month of `end`, both included."""
+    first, last = _month_index(start), _month_index(end)
+    return (m for m in history if first <= m.ordinal <= last)
+
+
 @lru_cache(maxsize=8192)
 def _invalidity_contributions(history: tuple, start: dt.date, end: dt.date) -> Decimal:
     # s.17 counts contributions paid, and only First Category ones carry the Invalidity Scheme (s.6(2), (4)).
-    first, last = _month_index(start), _month_index(end)
-    return Decimal(sum(1 for m in history if m.paid and m.category != "second" and first <= m.ordinal <= last))
+    return Decimal(sum(1 for m in _months_in(history, start, end) if m.paid and m.category != "second"))
 
 
 @lru_cache(maxsize=8192)
 def _unpaid_months(history: tuple, start: dt.date, end: dt.date) -> Decimal:
     # Months on record as due but not paid (an employer's default, say): what s.17(3A) lets the Organisation excuse.
-    first, last = _month_index(start), _month_index(end)
-    return Decimal(sum(1 for m in history if not m.paid and m.category != "second" and first <= m.ordinal <= last))
+    return Decimal(sum(1 for m in _months_in(history, start, end) if not m.paid and m.category != "second"))
+
+
+@lru_cache(maxsize=8192)
+def _contributions_paid(history: tuple, start: dt.date, end: dt.date) -> Decimal:
+    # Either category: a paid month of the Employment Injury Scheme shows insured employment in that month.
+    return Decimal(sum(1 for m in _months_in(history, start, end) if m.paid))
 
 
 def _dependants_of(dependants: tuple, relation: str) -> Decimal:
@@ -388,13 +398,6 @@ def _eligible_dependants(dependants: tuple, on: dt.date, age: Decimal) -> Any:
         elif d.relation == "child" and (d.incapacitated is None or d.full_time_study is None):
             unknown = True
     return UNKNOWN if unknown and count == 0 else Decimal(count)
-
-
-@lru_cache(maxsize=8192)
-def _contributions_paid(history: tuple, start: dt.date, end: dt.date) -> Decimal:
-    # Either category: a paid month of the Employment Injury Scheme shows insured employment in that month.
-    first, last = _month_index(start), _month_index(end)
-    return Decimal(sum(1 for m in history if m.paid and first <= m.ordinal <= last))
 
 
 _RELATIONS = ("widow", "widower", "child", "parent", "grandparent", "sibling", "other")
