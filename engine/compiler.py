@@ -92,10 +92,8 @@ def compile_rules(ruleset: RuleSet, day: dt.date) -> CompiledRules:
     for info in in_force:
         condition = [ex.substitute(node, values) for node in info.when]
         condition += [ex.Compare("==", ex.Ref(APPLIES + e.id), ex.Lit(False)) for e in exceptions[info.id]]
-        # a formula's inputs must be known before the rule may fire
-        formula_inputs = sorted({ref.name for node in info.then.values() for ref in ex.names_in(node)
-                                 if not ref.name.startswith(ex.PARAMETER_PREFIX)})
-        builder.add_alternatives(info.id, condition, Action("fire", rule=info), extra_facts=formula_inputs)
+        # a formula's inputs are already conditions: the validator adds known(x) for each of them
+        builder.add_alternatives(info.id, condition, Action("fire", rule=info))
         if info.id in needs_applies:
             negated = ex.Not(ex.BoolOp("and", tuple(condition)) if condition else ex.Lit(True))
             builder.add_alternatives(f"{info.id}~fails", [negated], Action("applies_false", rule=info))
@@ -112,19 +110,18 @@ class _Builder:
         self.lifted: dict[str, ex.Node] = {}
         self.read: set[str] = set()  # fact names some pattern tests: the only facts worth asserting
 
-    def add_alternatives(self, name: str, condition: list[ex.Node], action: Action,
-                         extra_facts: list[str] | None = None) -> None:
+    def add_alternatives(self, name: str, condition: list[ex.Node], action: Action) -> None:
         node = ex.BoolOp("and", tuple(condition)) if condition else ex.Lit(True)
         terms = ex.disjunctive_normal_form(ex.negation_normal_form(node), MAX_DNF_TERMS)
         for index, term in enumerate(terms):
-            patterns = self._patterns(term, extra_facts or [])
+            patterns = self._patterns(term)
             if patterns is None:
                 continue  # a constant-false alternative can never fire
             rule_name = f"{name}#{index}"
             self.definition[rule_name] = {"all": patterns}
             self.actions[rule_name] = action
 
-    def _patterns(self, term: tuple[ex.Node, ...], extra_facts: list[str]) -> list[dict[str, Any]] | None:
+    def _patterns(self, term: tuple[ex.Node, ...]) -> list[dict[str, Any]] | None:
         tests: dict[str, list[dict[str, Any]]] = {}
         for atom in term:
             if isinstance(atom, ex.Call) and atom.fn == "known" and isinstance(atom.args[0], ex.Ref):
@@ -140,8 +137,6 @@ class _Builder:
             else:
                 fact, test = compiled
             tests.setdefault(fact, []).append(test)
-        for fact in extra_facts:
-            tests.setdefault(fact, [])
         if not tests:
             tests[START_FACT] = []
         patterns = []

@@ -354,25 +354,6 @@ def _contributions_paid(history: tuple, start: dt.date, end: dt.date) -> Decimal
     return Decimal(sum(1 for m in _months_in(history, start, end) if m.paid))
 
 
-def _dependants_of(dependants: tuple, relation: str) -> Decimal:
-    if relation not in _RELATIONS:
-        raise EvaluationFailure(f"no dependant is a '{relation}'; relations: {', '.join(_RELATIONS)}")
-    return Decimal(sum(1 for d in dependants if d.relation == relation))
-
-
-def _children_in_study(dependants: tuple, on: dt.date, age: Decimal) -> Any:
-    # Unknown (not zero) when a child's age, marriage or study is not recorded: a missing detail is never a "no".
-    count, unknown = 0, False
-    for d in dependants:
-        if d.relation != "child":
-            continue
-        if d.date_of_birth is None or d.married is None or d.full_time_study is None:
-            unknown = True
-            continue
-        count += _age_on(d.date_of_birth, on) < age and not d.married and d.full_time_study
-    return UNKNOWN if unknown and count == 0 else Decimal(count)
-
-
 def _eligible_dependants(dependants: tuple, on: dt.date, age: Decimal) -> Any:
     # s.2(3); DOMAIN.md §2.10, §3.6, §8.4: a widow, widower, parent or grandparent at any age (and the other class (b)
     # dependants the officer records); a child or sibling only while unmarried, and under `age` unless (a child) in
@@ -398,9 +379,6 @@ def _eligible_dependants(dependants: tuple, on: dt.date, age: Decimal) -> Any:
         elif d.relation == "child" and (d.incapacitated is None or d.full_time_study is None):
             unknown = True
     return UNKNOWN if unknown and count == 0 else Decimal(count)
-
-
-_RELATIONS = ("widow", "widower", "child", "parent", "grandparent", "sibling", "other")
 
 
 @dataclass(frozen=True)
@@ -441,19 +419,11 @@ FUNCTIONS: dict[str, Function] = {
         ("contribution_history", "date", "date"), "number", _unpaid_months,
         "unpaid_months(contributions.months, from, to): months on record, First Category, with no contribution paid, "
         "from the month of `from` to the month of `to`"),
-    "dependants_count": Function(("dependant_list",), "number", lambda d: Decimal(len(d)),
-                                 "dependants_count(death.dependants): how many dependants the case lists"),
-    "dependants_of": Function(("dependant_list", "string"), "number", _dependants_of,
-                              "dependants_of(death.dependants, relation): how many dependants have that relation "
-                              "(widow, widower, child, parent, grandparent, sibling, other)"),
     "eligible_dependants": Function(
         ("dependant_list", "date", "number"), "number", _eligible_dependants,
         "eligible_dependants(death.dependants, on, age): dependants entitled on the date (s.2(3)): a widow, widower, "
         "parent, grandparent or other recorded dependant; a child or sibling unmarried and under `age`; a child also "
         "in full-time study or incapacitated"),
-    "children_in_study": Function(
-        ("dependant_list", "date", "number"), "number", _children_in_study,
-        "children_in_study(death.dependants, on, age): unmarried children under `age` on the date, in full-time study"),
     # known(x) is true once x is known and unknown before: never false, so it is safe in Kleene logic. The validator
     # adds it for each input of a rule's formulas, so that a rule never fires before it can compute its conclusion.
     "known": Function(("any",), "boolean", lambda value: True, "known(x): true once x is known (never false)"),
@@ -766,28 +736,16 @@ def names_in(node: Node) -> list[Ref]:
 def presumed_names(node: Node) -> set[str]:
     """The facts an expression reads only as presume()'s first argument: their absence does not stop it being
     evaluated (a name also read elsewhere in the expression is an ordinary input)."""
-    presumed: set[str] = set()
+    firsts: dict[str, int] = {}
 
     def walk(current: Node) -> None:
         if isinstance(current, Call) and current.fn == PRESUME and isinstance(current.args[0], Ref):
-            presumed.add(current.args[0].name)
+            firsts[current.args[0].name] = firsts.get(current.args[0].name, 0) + 1
         for child in children(current):
             walk(child)
     walk(node)
-    if not presumed:
-        return presumed
-    counts: dict[str, int] = {}
-    for ref in names_in(node):
-        counts[ref.name] = counts.get(ref.name, 0) + 1
-    firsts: dict[str, int] = {}
-
-    def count_firsts(current: Node) -> None:
-        if isinstance(current, Call) and current.fn == PRESUME and isinstance(current.args[0], Ref):
-            firsts[current.args[0].name] = firsts.get(current.args[0].name, 0) + 1
-        for child in children(current):
-            count_firsts(child)
-    count_firsts(node)
-    return {name for name in presumed if counts[name] == firsts[name]}
+    reads = [ref.name for ref in names_in(node)] if firsts else []
+    return {name for name, count in firsts.items() if reads.count(name) == count}
 
 
 def substitute(node: Node, values: Mapping[str, Any]) -> Node:

@@ -393,12 +393,13 @@ def _parse_rule(rule: Rule, ruleset: str, doc: Document, path: tuple, facts: dic
             then[name] = node
     if not ok:
         return None
-    # A formula's inputs are conditions too: the rule applies only once it can compute what it concludes.
-    read = {ref.name for node in when for ref in ex.names_in(node)}
+    # A formula's inputs are conditions too: the rule applies only once it can compute what it concludes (even when
+    # a condition reads the same fact in only one of its alternatives).
+    added: set[str] = set()
     for name, node in then.items():
         for ref in dict.fromkeys(r.name for r in ex.names_in(node)):
-            if ref not in read and not ref.startswith(ex.PARAMETER_PREFIX):
-                read.add(ref)
+            if ref not in added and not ref.startswith(ex.PARAMETER_PREFIX):
+                added.add(ref)
                 when.append(ex.Call("known", (ex.Ref(ref),)))
                 positions.append(doc.locate(path + ("then", name)))
     return RuleInfo(rule, ruleset, doc.file, doc.locate(path).line, when, then, positions)

@@ -342,26 +342,6 @@ def dependant(relation: str, **fields):
     return Dependant(relation=relation, **fields).record()
 
 
-def test_dependant_counts():
-    people = (dependant("widow"), dependant("child"), dependant("child"), dependant("parent"))
-    assert evaluate("dependants_count(d)", d=people) == 4
-    assert evaluate('dependants_of(d, "child")', d=people) == 2
-    assert evaluate('dependants_of(d, "sibling")', d=people) == 0
-    with pytest.raises(ex.EvaluationFailure, match="no dependant is a 'cousin'"):
-        evaluate('dependants_of(d, "cousin")', d=people)
-
-
-def test_children_in_study_is_unknown_rather_than_zero_when_details_are_missing():
-    on = dt.date(2025, 6, 1)
-    student = dependant("child", date_of_birth=dt.date(2006, 1, 1), married=False, full_time_study=True)
-    too_old = dependant("child", date_of_birth=dt.date(2000, 1, 1), married=False, full_time_study=True)
-    vague = dependant("child", date_of_birth=dt.date(2010, 1, 1))
-    assert evaluate("children_in_study(d, on, 21)", d=(student, too_old), on=on) == 1
-    assert evaluate("children_in_study(d, on, 21)", d=(too_old,), on=on) == 0
-    assert evaluate("children_in_study(d, on, 21)", d=(too_old, vague), on=on) is UNKNOWN
-    assert evaluate("children_in_study(d, on, 21)", d=(student, vague), on=on) == 1
-
-
 @pytest.mark.parametrize("finding, expected", [(True, True), (False, False), (UNKNOWN, True)])
 def test_presume_gives_the_finding_or_the_default(finding, expected):
     assert evaluate("presume(f.x, true) == true", f__x=finding) is expected

@@ -155,3 +155,16 @@ def test_a_rule_waits_for_the_inputs_of_its_formulas_and_says_so(tmp_path):
     assert (status.status, status.missing) == ("needs_facts", ["medical_leave.end"])
     done = adjudicate(engine, make_case({**base, "medical_leave.end": dt.date(2025, 1, 9)}), check=True)
     assert [(f.rule_id, f.concluded) for f in done.fired] == [("FX-010", {"fixture.days_on_leave": "4"})]
+
+
+def test_a_formula_input_read_in_only_one_alternative_is_still_waited_for(tmp_path):
+    import textwrap
+
+    from engine import Engine, load_ruleset
+    rules = FORMULA_RULES.replace('when: [claim.accident == true]',
+                                  'when: ["claim.accident == true or medical_leave.end > 2000-01-01"]')
+    (tmp_path / "rules.yaml").write_text(textwrap.dedent(rules), encoding="utf-8")
+    engine = Engine(load_ruleset(tmp_path))
+    waiting = adjudicate(engine, make_case({"accident.date": dt.date(2025, 1, 6),
+                                            "medical_leave.start": dt.date(2025, 1, 6)}), check=True)
+    assert not waiting.fired and waiting.not_applied[0].missing == ["medical_leave.end"]
