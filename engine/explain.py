@@ -10,8 +10,8 @@ from typing import Any
 from . import __version__
 from . import expressions as ex
 from .facts import case_facts, fact_kind
-from .model import (BenefitStatus, Case, ContingencyDecision, Decision, Determination, Firing, MissingItem, NotApplied,
-                    ParameterUse, ValueUse)
+from .model import (Amount, BenefitStatus, Case, ContingencyDecision, Decision, Determination, Firing, MissingItem,
+                    NotApplied, ParameterUse, ValueUse)
 from .runner import RunResult, applies_now
 from .validator import RuleInfo, RuleSet
 
@@ -32,7 +32,7 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) or getattr(value, "kind", None) is not None:
         return ex.render_value(value)
     return value
 
@@ -48,6 +48,7 @@ class _Plan:
         declarations = sorted(ruleset.declarations.items())
         self.outcomes = [(name, decl.title, decl.events()) for name, decl in declarations if decl.role == "outcome"]
         self.determinations = [(name, decl.title) for name, decl in declarations if decl.role == "determination"]
+        self.amounts = [(name, decl) for name, decl in declarations if decl.role == "amount"]
         self.employer_findings = {name for name, decl in declarations if decl.about == "employer"}
         self.benefits = {name: [(b, d.title) for b, d in declarations if d.role == "benefit" and d.contingency == name]
                          for name, _, _ in self.outcomes}
@@ -383,6 +384,43 @@ class _Explainer:
                            fact=fact, title=title, status=status, reason=reason,
                            **({"rule_id": rule_id} if rule_id else {}))
 
+    def amount(self, name: str, decl: Any) -> Amount | None:
+        """An amount with its formula, the values and dated parameters it used, its rounding and period; or, when
+        the fact it quantifies holds but the amount cannot be computed, why not. None when it does not concern
+        the case."""
+        value = self.lookup(name)
+        period = [jsonable(self.lookup(n)) for n in decl.period] if decl.period else None
+        common = dict(fact=name, title=decl.title, unit=decl.unit or "", period=period)
+        if value is ex.UNKNOWN:
+            if not decl.of_benefit or self.lookup(decl.of_benefit) is not True:
+                return None
+            needs = self.pending(name)
+            reason = ("needs " + ", ".join(_describe_missing(m) for m in needs)) if needs else \
+                self.undecided_reason(self.blocking({name}) or {name})
+            return Amount(value=None, reason=reason, **common)
+        info = self.concluded_by(name)
+        formula = info.then[name]
+        written = info.rule.then[name]
+        inputs = [self.value_use(n) for n in dict.fromkeys(r.name for r in ex.names_in(formula))
+                  if not n.startswith(ex.PARAMETER_PREFIX)]
+        parameters: list[ParameterUse] = []
+        readings = self.result.compiled.readings
+        for call in _calls_deep(formula):
+            try:
+                computed = ex.evaluate(call, self.lookup)
+            except ex.EvaluationFailure:
+                continue
+            inputs.append(self._use(ex.render(call), computed, "computed"))
+            parameters += _history_uses(call, self.lookup)
+        for n in dict.fromkeys(r.name for r in ex.names_in(formula)):
+            if n in readings and getattr(readings[n].value, "kind", None) is None:
+                r = readings[n]
+                parameters.append(ParameterUse(name=n, value=jsonable(r.value), effective_from=r.effective_from,
+                                               source=r.source, confidence=r.confidence))
+        return Amount(value=jsonable(value), rule_id=info.id, formula=ex.render(formula),
+                      rounding=getattr(written, "rounding", None), inputs=inputs,
+                      parameters=list({(p.name, p.effective_from): p for p in parameters}.values()), **common)
+
     def decide(self, case_file: str) -> Decision:
         result, ruleset, plan = self.result, self.ruleset, self.plan
         case = result.case
@@ -408,6 +446,10 @@ class _Explainer:
         for d in determinations:
             if d.value is None and d.fact not in plan.employer_findings:
                 wanted |= self.missing_fact(d.fact)
+        amounts = [a for a in (self.amount(name, decl) for name, decl in plan.amounts) if a is not None]
+        for a in amounts:
+            if a.value is None:
+                wanted |= self.missing_fact(a.fact)
         if result.day is None:  # the event's own date, or any event date when the case records no event
             events_present = [n for n in Case.GOVERNING_DATES if getattr(case, n.split(".")[0]) is not None]
             wanted |= set(events_present[:1] or Case.GOVERNING_DATES)
@@ -430,7 +472,7 @@ class _Explainer:
                 missing.append(item)
         return Decision(case_id=case.case_id, case_file=case_file, governing_date=result.day,
                         rules_version=ruleset.version, engine_version=__version__, contingencies=contingencies,
-                        determinations=determinations, missing=missing,
+                        determinations=determinations, amounts=amounts, missing=missing,
                         fired=[self.firing(f) for f in result.firings], not_applied=not_applied)
 
 
@@ -442,6 +484,47 @@ def _calls(node: ex.Node) -> list[ex.Node]:
     for child in ex.children(node):
         found += _calls(child)
     return found
+
+
+def _calls_deep(node: ex.Node) -> list[ex.Call]:
+    """Every function call in a formula, outermost first (known() and presume() aside): the intermediate values an
+    auditor checks by hand."""
+    found: list[ex.Call] = []
+    if isinstance(node, ex.Call) and node.fn not in ("known", ex.PRESUME):
+        found.append(node)
+    for child in ex.children(node):
+        found += _calls_deep(child)
+    return found
+
+
+def _history_uses(call: ex.Call, lookup) -> list[ParameterUse]:
+    """For a call reading a dated parameter at its own dates: each dated value it used, with its date and source."""
+    if not call.args or not isinstance(call.args[0], ex.Ref):
+        return []
+    history = lookup(call.args[0].name)
+    if getattr(history, "kind", None) is None:
+        return []
+    days: list[dt.date] = []
+    if call.fn == "average_assumed_monthly_wage":
+        months, start, end = (ex.evaluate(a, lookup) for a in call.args[1:4])
+        if ex.UNKNOWN not in (months, start, end):
+            for record in ex._months_in(months, start, end):
+                year, index = divmod(record.ordinal, 12)
+                days.append(dt.date(year, index + 1, 1))
+    else:
+        try:
+            values = [ex.evaluate(a, lookup) for a in call.args[1:]]
+        except ex.EvaluationFailure:
+            values = []
+        days += [v for v in values if isinstance(v, dt.date)][-1:]  # the date the parameter is read at
+    uses = {}
+    for day in days:
+        entry = history.entry_on(day)
+        if entry is not None and entry.start not in uses:
+            shown = f"{len(entry.value)} bands" if history.kind == "schedule" else jsonable(entry.value)
+            uses[entry.start] = ParameterUse(name=call.args[0].name, value=shown, effective_from=entry.start,
+                                             source=entry.source, confidence=entry.confidence)
+    return [uses[k] for k in sorted(uses)]
 
 
 def _cite(info: RuleInfo) -> str:

@@ -8,7 +8,7 @@ import operator
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
 from typing import Any, Callable, Iterable, Mapping, Union
 
 PARAMETER_PREFIX = "parameters."
@@ -381,12 +381,163 @@ def _eligible_dependants(dependants: tuple, on: dt.date, age: Decimal) -> Any:
     return UNKNOWN if unknown and count == 0 else Decimal(count)
 
 
+def _counted(relation: str, dependants: tuple, on: dt.date, age: Decimal) -> Any:
+    return _eligible_dependants(tuple(d for d in dependants if d.relation in _RELATIONS[relation]), on, age)
+
+
+# The dependants' classes the shares of the Fourth and Eighth Schedules name (DOMAIN.md §8.4).
+_RELATIONS = {"spouse": ("widow", "widower"), "child": ("child",), "parent": ("parent",),
+              "grandparent": ("grandparent",), "sibling": ("sibling",), "other": ("other",)}
+
+
+def _value_on(history: Any, day: dt.date) -> Any:
+    entry = history.entry_on(day)
+    return UNKNOWN if entry is None else entry.value
+
+
+def _has_value_on(history: Any, day: dt.date) -> bool:
+    return history.entry_on(day) is not None
+
+
+def _band(schedule: Any, wage: Decimal, month: dt.date) -> Any:
+    """The row of the schedule in force in `month` for an actual monthly wage; None if no schedule is on record."""
+    entry = schedule.entry_on(_month_start(month))
+    if entry is None:
+        return None
+    if wage < 0:
+        raise EvaluationFailure(f"a wage cannot be negative ({wage})")
+    for band in entry.value:
+        if band.up_to is None or wage <= band.up_to:
+            return band
+    return entry.value[-1]
+
+
+def _assumed_monthly_wage(schedule: Any, wage: Decimal, month: dt.date) -> Any:
+    band = _band(schedule, wage, month)
+    return UNKNOWN if band is None else band.assumed_wage
+
+
+CONTRIBUTION_COLUMNS = ("employer", "employee", "total", "second_category")
+
+
+def _contribution(schedule: Any, wage: Decimal, month: dt.date, column: str) -> Any:
+    if column not in CONTRIBUTION_COLUMNS:
+        raise EvaluationFailure(f"no schedule column '{column}'")
+    band = _band(schedule, wage, month)
+    return UNKNOWN if band is None else getattr(band, column)
+
+
+def _months_on_record(history: tuple, start: dt.date, end: dt.date) -> Decimal:
+    return Decimal(sum(1 for _ in _months_in(history, start, end)))
+
+
+def _average_assumed_monthly_wage(schedule: Any, history: tuple, start: dt.date, end: dt.date) -> Any:
+    # DOMAIN.md §2.5: the assumed monthly wages of the months on record (contributions paid or payable) from the
+    # month of `start` to the month of `end`, each read in the schedule in force in its own month, averaged. Unknown
+    # when a month on record has no wage, when no schedule covers a month, or when no month is on record.
+    months = list(_months_in(history, start, end))
+    if not months:
+        return UNKNOWN
+    total = Decimal(0)
+    for record in months:
+        if record.wage is None:
+            return UNKNOWN
+        year, index = divmod(record.ordinal, 12)
+        assumed = _assumed_monthly_wage(schedule, record.wage, dt.date(year, index + 1, 1))
+        if assumed is UNKNOWN:
+            return UNKNOWN
+        total += assumed
+    return total / len(months)
+
+
+def _add_days(day: dt.date, days: Decimal) -> dt.date:
+    if days != days.to_integral_value():
+        raise EvaluationFailure(f"add_days needs a whole number of days, not {days}")
+    try:
+        return day + dt.timedelta(days=int(days))
+    except OverflowError:
+        raise EvaluationFailure(f"add_days({day.isoformat()}, {days}) leaves the calendar") from None
+
+
+# Malaysian states and federal territories as the case model names them -> the `holidays` package's codes.
+STATES = {"johor": "JHR", "kedah": "KDH", "kelantan": "KTN", "melaka": "MLK", "negeri_sembilan": "NSN",
+          "pahang": "PHG", "pulau_pinang": "PNG", "perak": "PRK", "perlis": "PLS", "selangor": "SGR",
+          "terengganu": "TRG", "sabah": "SBH", "sarawak": "SWK", "kuala_lumpur": "KUL", "labuan": "LBN",
+          "putrajaya": "PJY"}
+
+
+@lru_cache(maxsize=64)
+def _calendar(state: str, year: int) -> Any:
+    import holidays  # the maintained calendar of Malaysian public holidays and state weekends, never a hand list
+    return holidays.country_holidays("MY", subdiv=STATES[state], years=range(year - 1, year + 2))
+
+
+def _last_working_day_on_or_before(day: dt.date, state: str) -> dt.date:
+    # A working day is neither a public holiday of the state nor its weekend (Friday-Saturday in Kedah, Kelantan
+    # and Terengganu, and in Johor from 2014 to 2024; the package knows the dates).
+    if state not in STATES:
+        raise EvaluationFailure(f"unknown state '{state}'")
+    current = day
+    for _ in range(31):
+        if _calendar(state, current.year).is_working_day(current):
+            return current
+        current -= dt.timedelta(days=1)
+    raise EvaluationFailure(f"no working day in the 31 days up to {day.isoformat()} in {state}")
+
+
+def _months_or_part(after: dt.date, until: dt.date) -> Decimal:
+    """Months or parts of a month from the day after `after` to `until`, counted from `after` in calendar months
+    (1 for 1 to 31 days late in a 31-day month, ...); 0 when `until` is not after `after`."""
+    count = 0
+    while _add_months(after, Decimal(count)) < until:
+        count += 1
+    return Decimal(count)
+
+
+def _late_payment_interest(amount: Decimal, deadline: dt.date, paid: dt.date, rate_percent: Decimal,
+                           minimum: Decimal, multiple: Decimal, basis: str) -> Decimal:
+    """Interest on a contribution paid after its deadline (s.14A; reg. 33 as described in DOMAIN.md §1.8):
+    rate_percent a year for each day late (days / 365), with `minimum` and rounding up to a multiple of `multiple`
+    for each month or part of a month of delay (basis "each_month": each month of delay is a slice of its own days)
+    or once on the whole delay (basis "whole_delay": the minimum times the months of delay when the total is below
+    it, else the total rounded up)."""
+    if paid <= deadline:
+        return Decimal("0.00")
+    if basis not in ("each_month", "whole_delay"):
+        raise EvaluationFailure(f"unknown late-payment interest basis '{basis}'")
+    daily = amount * rate_percent / Decimal(100) / Decimal(365)
+
+    def settle(interest: Decimal) -> Decimal:
+        if interest < minimum:
+            return minimum
+        return (interest / multiple).to_integral_value(rounding=ROUND_CEILING) * multiple
+
+    months = int(_months_or_part(deadline, paid))
+    if basis == "whole_delay":
+        interest = daily * (paid - deadline).days
+        return (minimum * months if interest < minimum else settle(interest)).quantize(Decimal("0.01"))
+    total = Decimal(0)
+    for index in range(months):
+        start = _add_months(deadline, Decimal(index))
+        end = min(_add_months(deadline, Decimal(index + 1)), paid)
+        total += settle(daily * (end - start).days)
+    return total.quantize(Decimal("0.01"))
+
+
+def _round_to(value: Decimal, step: Decimal, rounding: str) -> Decimal:
+    if step <= 0:
+        raise EvaluationFailure(f"a rounding step must be positive, not {step}")
+    return (value / step).to_integral_value(rounding=rounding) * step
+
+
 @dataclass(frozen=True)
 class Function:
     params: tuple[str, ...]
     result: str
     impl: Callable[..., Any]
     doc: str
+    partial: bool = False  # may be unknown on known arguments: a rule computing with it waits until it is known
+    choices: tuple[tuple[str, ...], ...] = ()  # per argument: the only string literals it takes (empty: any)
 
 
 FUNCTIONS: dict[str, Function] = {
@@ -423,7 +574,60 @@ FUNCTIONS: dict[str, Function] = {
         ("dependant_list", "date", "number"), "number", _eligible_dependants,
         "eligible_dependants(death.dependants, on, age): dependants entitled on the date (s.2(3)): a widow, widower, "
         "parent, grandparent or other recorded dependant; a child or sibling unmarried and under `age`; a child also "
-        "in full-time study or incapacitated"),
+        "in full-time study or incapacitated", partial=True),
+    "eligible_dependants_of": Function(
+        ("dependant_list", "date", "number", "string"), "number",
+        lambda dependants, on, age, relation: _counted(relation, dependants, on, age),
+        "eligible_dependants_of(death.dependants, on, age, class): as eligible_dependants, counting one class only: "
+        "spouse (widow or widower), child, parent, grandparent, sibling or other", partial=True,
+        choices=((), (), (), tuple(_RELATIONS))),
+    "add_days": Function(("date", "number"), "date", _add_days, "add_days(d, n): the date n days later (earlier if "
+                                                                "negative)"),
+    "round_up_to": Function(("number", "number"), "number", lambda x, step: _round_to(x, step, ROUND_CEILING),
+                            "round_up_to(x, step): the least multiple of step not below x (round_up_to(7.2, 5) = 10)"),
+    "round_down_to": Function(("number", "number"), "number", lambda x, step: _round_to(x, step, ROUND_FLOOR),
+                              "round_down_to(x, step): the greatest multiple of step not above x"),
+    "round_half_up_to": Function(("number", "number"), "number", lambda x, step: _round_to(x, step, ROUND_HALF_UP),
+                                 "round_half_up_to(x, step): x rounded to the nearest multiple of step, halves up"),
+    "value_on": Function(("dated", "date"), "undated", _value_on,
+                         "value_on(parameters.x, date): a dated parameter's value in force on the date (for the "
+                         "parameters marked history: true); unknown when it has none on that date", partial=True),
+    "has_value_on": Function(("dated", "date"), "boolean", _has_value_on,
+                             "has_value_on(parameters.x, date): the dated parameter has a value on the date"),
+    "assumed_monthly_wage": Function(
+        ("schedule", "number", "date"), "number", _assumed_monthly_wage,
+        "assumed_monthly_wage(parameters.contributions.third_schedule, wage, month): the assumed monthly wage of the "
+        "band the wage falls in, in the schedule in force in that month", partial=True),
+    "contribution": Function(
+        ("schedule", "number", "date", "string"), "number", _contribution,
+        "contribution(parameters.contributions.third_schedule, wage, month, column): the amount of the band the wage "
+        "falls in, in the schedule in force in that month; column: employer, employee, total (First Category) or "
+        "second_category", partial=True, choices=((), (), (), CONTRIBUTION_COLUMNS)),
+    "months_on_record": Function(
+        ("contribution_history", "date", "date"), "number", _months_on_record,
+        "months_on_record(contributions.months, from, to): months the history lists (contribution paid or payable) "
+        "from the month of `from` to the month of `to`"),
+    "average_assumed_monthly_wage": Function(
+        ("schedule", "contribution_history", "date", "date"), "number", _average_assumed_monthly_wage,
+        "average_assumed_monthly_wage(parameters.contributions.third_schedule, contributions.months, from, to): the "
+        "average of the assumed monthly wages of the months on record from the month of `from` to the month of `to` "
+        "(each in the schedule of its own month); unknown if a month has no wage or none is on record",
+        partial=True),
+    "last_working_day_on_or_before": Function(
+        ("date", "string"), "date", _last_working_day_on_or_before,
+        "last_working_day_on_or_before(date, state): the date itself if it is a working day in the state, else the "
+        "last working day before it (public holidays and weekends of the state, from the `holidays` package)",
+        choices=((), tuple(STATES))),
+    "months_or_part": Function(("date", "date"), "number", _months_or_part,
+                               "months_or_part(after, until): months or parts of a month from the day after `after` "
+                               "to `until`"),
+    "late_payment_interest": Function(
+        ("number", "date", "date", "number", "number", "number", "string"), "number", _late_payment_interest,
+        "late_payment_interest(amount, deadline, paid_on, rate_percent, minimum, multiple, basis): interest on a "
+        "contribution paid late (s.14A, reg. 33): rate_percent a year for each day after the deadline (days/365), "
+        "at least `minimum` and rounded up to a multiple of `multiple`, for each month or part of a month of delay "
+        "(basis each_month) or on the whole delay (basis whole_delay)", choices=((), (), (), (), (), (),
+                                                                                  ("each_month", "whole_delay"))),
     # known(x) is true once x is known and unknown before: never false, so it is safe in Kleene logic. The validator
     # adds it for each input of a rule's formulas, so that a rule never fires before it can compute its conclusion.
     "known": Function(("any",), "boolean", lambda value: True, "known(x): true once x is known (never false)"),
@@ -438,9 +642,13 @@ PRESUME = "presume"
 # ---------------------------------------------------------------- types
 
 TYPES = ("boolean", "string", "number", "date")
+DATED = "dated_"  # the type of a history parameter: dated_number, dated_date, ...; a schedule is "schedule"
 
 
 def type_of_value(value: Any) -> str:
+    kind = getattr(value, "kind", None)  # a parameters.History: every dated value of a parameter
+    if kind is not None:
+        return "schedule" if kind == "schedule" else DATED + kind
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, (int, Decimal)):
@@ -491,14 +699,24 @@ def check(node: Node, facts: Mapping[str, FactType], parameters: Mapping[str, st
                                        and not node.args[0].name.startswith(PARAMETER_PREFIX)):
             raise _err("RS-108", "type-error", "presume's first argument must be a fact of the case file", node,
                        fn.doc)
-        generic = None
-        for arg, want in zip(node.args, fn.params):
+        generic = undated = None
+        for index, (arg, want) in enumerate(zip(node.args, fn.params)):
             got = check(arg, facts, parameters, unknown_name)
             if want == "any":
                 generic = generic or got
                 want = generic
+            if want == "dated" and got.startswith(DATED):
+                undated, want = got[len(DATED):], got
             if got != want:
-                raise _err("RS-108", "type-error", f"{node.fn} expects a {want} here, not a {got}", arg, fn.doc)
+                shown = "dated parameter (history: true)" if want == "dated" else want
+                raise _err("RS-108", "type-error", f"{node.fn} expects a {shown} here, not a {got}", arg, fn.doc)
+            allowed = fn.choices[index] if index < len(fn.choices) else ()
+            if allowed and isinstance(arg, Lit) and arg.value not in allowed:
+                from .errors import did_you_mean
+                raise _err("RS-108", "unknown-value", f"{node.fn} takes one of: " + ", ".join(allowed) + " here",
+                           arg, did_you_mean(str(arg.value), allowed) or fn.doc)
+        if fn.result == "undated":
+            return undated
         return generic if fn.result == "any" else fn.result
     if isinstance(node, (Not, BoolOp)):
         for operand in (node.operands if isinstance(node, BoolOp) else (node.operand,)):
@@ -843,6 +1061,8 @@ def render_value(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, dt.date):
         return value.isoformat()
+    if getattr(value, "kind", None) is not None:  # a dated parameter's history
+        return str(value)
     if isinstance(value, tuple):  # a list the rules read through functions: summarised, never dumped
         return f"[{len(value)} entr{'y' if len(value) == 1 else 'ies'}]"
     return str(value)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .expressions import FactType
-from .model import Case, ContributionMonth, Dependant
+from .model import Case, ContributionMonth, Dependant, Wages
 
 # Lists the rules read whole, through functions (expressions.FUNCTIONS), never item by item.
 LIST_TYPES = {ContributionMonth: "contribution_history", Dependant: "dependant_list"}
@@ -19,6 +19,7 @@ LIST_TYPES = {ContributionMonth: "contribution_history", Dependant: "dependant_l
 # law does not arise for this case (no accident is claimed), which a missing fact cannot say.
 CLAIM_FACTS = {f"claim.{event}": f"The case claims for a {event.replace('_', ' ')} (its {event} section is present)"
                for event in ("accident", "disease", "invalidity", "death")}
+CLAIM_FACTS["claim.contribution_month"] = "The case asks about a contribution month (its contribution_month section)"
 CLAIM_DATE = "claim.date"  # the governing date: the date of the first event the case records (Case.GOVERNING_DATES)
 
 # Parts of a case file that are record-keeping, not facts the law reads.
@@ -84,7 +85,8 @@ def case_facts() -> dict[str, tuple[FactType, str]]:
     for name, description in CLAIM_FACTS.items():
         catalog[name] = (FactType("boolean"), description)
     catalog[CLAIM_DATE] = (FactType("date"), "The governing date: the date of the first event the case records "
-                                             "(accident, diagnosis, invalidity notice, death)")
+                                             "(accident, diagnosis, invalidity notice, death), or the contribution "
+                                             "month asked about")
     return catalog
 
 
@@ -106,7 +108,12 @@ def flatten(case: Case) -> dict[str, Any]:
             dotted = f"{prefix}{name}"
             if value is None:
                 continue
-            if isinstance(value, BaseModel):
+            if isinstance(value, Wages):
+                # the whole pay for the month: a component not listed was not paid
+                for component in Wages.model_fields:
+                    amount = getattr(value, component)
+                    facts[f"{dotted}.{component}"] = Decimal(0) if amount is None else amount
+            elif isinstance(value, BaseModel):
                 walk(value, dotted + ".")
             elif isinstance(value, list):
                 if dotted in catalog:

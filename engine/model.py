@@ -49,6 +49,9 @@ class Effective(Strict):
 
 class Compute(Strict):
     compute: str = Field(description="A formula in the expression language; its result is the concluded value.")
+    rounding: Optional[str] = Field(
+        None, description="For an amount: the rounding the formula applies and its source, in words (shown with the "
+                          "amount in the decision).")
 
 
 class Rule(Strict):
@@ -70,9 +73,18 @@ class FactDeclaration(Strict):
     type: Literal["boolean", "string", "number", "date"] = Field(description="The type of the concluded value.")
     values: Optional[list[str]] = Field(None, description="For strings: the only values the fact can take.")
     title: str = Field(description="What the fact means, for the decision and the trace.")
-    role: Optional[Literal["determination", "outcome", "benefit"]] = Field(
+    role: Optional[Literal["determination", "outcome", "benefit", "amount"]] = Field(
         None, description="outcome: a contingency's covered/not_covered; benefit: whether a benefit applies; "
-                          "determination: a finding the decision reports (e.g. the contribution category).")
+                          "determination: a finding the decision reports (e.g. the contribution category); amount: "
+                          "a figure the decision reports with its formula, parameters, rounding and period.")
+    unit: Optional[Literal["RM", "RM a day", "RM a month", "days", "months", "percent", "date"]] = Field(
+        None, description="For an amount: what the number counts.")
+    period: Optional[list[str]] = Field(
+        None, min_length=2, max_length=2,
+        description="For an amount: the two date facts (first and last day) of the period it covers.")
+    of_benefit: Optional[str] = Field(
+        None, description="For an amount: the benefit fact (or other fact) it quantifies. The decision lists the "
+                          "amount whenever it is computed, and, with why it is not, whenever that fact is true.")
     contingency: Optional[str] = Field(None, description="For a benefit: the outcome fact of its contingency.")
     undecided_note: Optional[str] = Field(
         None, description="Said in the decision when no rule in force can decide this fact for a case (for example "
@@ -105,8 +117,12 @@ class RuleFile(Strict):
     not_modelled: list[NotModelled] = Field(default_factory=list, description="Provisions deliberately left out.")
 
 
+ScheduleRow = list[Optional[Decimal]]
+
+
 class ParameterValue(Strict):
-    value: Scalar = Field(description="The value in force from this date.")
+    value: Union[Scalar, list[ScheduleRow]] = Field(
+        description="The value in force from this date; for a schedule (unit: schedule), its rows.")
     source: str = Field(description="Where the value comes from (address, DOMAIN.md section, statute).")
     confidence: Literal["high", "medium-high", "medium", "low-medium", "low"] = Field(
         description="Confidence in the value, as DOMAIN.md grades it.")
@@ -117,6 +133,13 @@ class Parameter(Strict):
     title: str
     unit: Optional[str] = None
     description: Optional[str] = None
+    history: bool = Field(
+        False, description="true: the rules read this parameter at a date of their choosing (value_on(parameters.x, "
+                           "date), or a schedule function with the month), not at the governing date. A schedule "
+                           "(unit: schedule) is always read this way.")
+    columns: Optional[list[str]] = Field(
+        None, description="For a schedule: the names of its columns, in order (documentation; the functions read "
+                          "them by position).")
     values: dict[dt.date, Optional[ParameterValue]] = Field(
         min_length=1, description="Date the value takes effect -> value; null ends the provision.")
 
@@ -168,6 +191,44 @@ class Employment(Strict):
     end_date: Optional[dt.date] = Field(None, description="Last day of the employment; absent while it continues.")
     monthly_wage: Optional[Decimal] = Field(
         None, ge=0, description="Wages for contribution purposes in the month of the governing date, in RM.")
+    state: Optional[Literal["johor", "kedah", "kelantan", "melaka", "negeri_sembilan", "pahang", "pulau_pinang",
+                            "perak", "perlis", "selangor", "terengganu", "sabah", "sarawak", "kuala_lumpur",
+                            "labuan", "putrajaya"]] = Field(
+        None, description="The state or federal territory of the employer's place of business: its public holidays "
+                          "and weekend move the contribution payment deadline.")
+
+
+class Wages(Strict):
+    """The pay for one month, by component (DOMAIN.md §1.3). The section is the whole pay for the month: a component
+    not listed was not paid (0)."""
+
+    salary: Optional[Decimal] = Field(None, ge=0, description="Salary or basic wages.")
+    overtime: Optional[Decimal] = Field(None, ge=0, description="Overtime pay.")
+    commission: Optional[Decimal] = Field(None, ge=0, description="Commission.")
+    service_charge: Optional[Decimal] = Field(None, ge=0, description="Service charge.")
+    leave_pay: Optional[Decimal] = Field(
+        None, ge=0, description="Pay for annual, sick, maternity and other leave.")
+    allowances: Optional[Decimal] = Field(
+        None, ge=0, description="Allowances: incentive, cost-of-living, meal, housing, shift and others (not travel).")
+    employer_retirement_contributions: Optional[Decimal] = Field(
+        None, ge=0, description="The employer's payments to a pension or provident fund.")
+    travel_allowance: Optional[Decimal] = Field(None, ge=0, description="Mileage claims and travel allowance.")
+    dismissal_gratuity: Optional[Decimal] = Field(
+        None, ge=0, description="Gratuity on dismissal or retrenchment.")
+    annual_bonus: Optional[Decimal] = Field(None, ge=0, description="Annual bonus.")
+    festive_gift: Optional[Decimal] = Field(None, ge=0, description="Festive gifts in cash.")
+
+
+class ContributionQuestion(Strict):
+    """A contribution month asked about on its own: the contribution for a wage, its deadline, interest if late."""
+
+    month: Optional[dt.date] = Field(
+        None, description="The contribution (wage) month: any day of it, by convention the first.")
+    wages: Optional[Wages] = Field(None, description="The month's pay by component.")
+    declared_category: Optional[Literal["first", "second"]] = Field(
+        None, description="The contribution category as the employer declares it, where the rules cannot determine it "
+                          "(no date of birth on file).")
+    paid_on: Optional[dt.date] = Field(None, description="The date the contribution was paid, if it has been.")
 
 
 class ContributionMonth(Strict):
@@ -253,6 +314,8 @@ class Accident(Strict):
     date: Optional[dt.date] = None
     time: Optional[str] = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, for the record.")
     place: Optional[str] = None
+    outside_malaysia: Optional[bool] = Field(
+        None, description="The accident happened outside Malaysia (s.44A of the Non-Employment Injury Scheme).")
     description: Optional[str] = None
     circumstances: Optional[Literal["at_work", "travelling", "emergency", "other"]] = Field(
         None, description="at_work: doing the work of the employment, or something incidental to it, at the time and "
@@ -328,6 +391,9 @@ class MedicalLeave(Strict):
     days: Optional[int] = Field(None, ge=0, description="Days of certified medical leave, the accident day included.")
     start: Optional[dt.date] = None
     end: Optional[dt.date] = None
+    days_worked: Optional[int] = Field(
+        None, ge=0, description="Days of the certified leave on which the person nevertheless worked and was paid "
+                                "wages (no temporary disablement benefit for them); 0 when none.")
 
 
 class Findings(Strict):
@@ -381,6 +447,23 @@ class Findings(Strict):
     constant_attendance_needed: Optional[bool] = Field(
         None, description="The Medical Board finds the person so severely disabled that he constantly needs the "
                           "personal attendance of another person.")
+    non_employment_injury_excluded: Optional[bool] = Field(
+        None, description="s.44B (Act A1788): the non-employment injury is excluded (an offence under s.93 is "
+                          "involved, a foreign worker misused a pass, or a circumstance of s.96B).")
+    comparable_average_assumed_monthly_wage: Optional[Decimal] = Field(
+        None, ge=0, description="Fourth Schedule para 4(a), where the person's own contribution months cannot be used: "
+                                "the average assumed monthly wage of a person employed in similar work by the same "
+                                "employer, or by any employer in the same locality, in RM.")
+    pension_average_monthly_wage: Optional[Decimal] = Field(
+        None, ge=0, description="The average monthly wage on which the invalidity or survivors' pension is computed "
+                                "(s.20), in RM, as PERKESO's records give it: the months it averages are not "
+                                "established (DOMAIN.md §3.4, §8.3).")
+    payment_deadline: Optional[dt.date] = Field(
+        None, description="The last day for paying the month's contribution, as PERKESO's records give it, for a "
+                          "month whose deadline rule is not established (DOMAIN.md §1.7, §8.5).")
+    funeral_benefit_cap: Optional[Decimal] = Field(
+        None, ge=0, description="The funeral benefit limit in force on the date of death, as PERKESO's records give it, "
+                                "for a date on which the limit is not established (DOMAIN.md §2.11).")
     rehabilitation_recommended: Optional[bool] = Field(
         None, description="The Medical Board or the treating doctor recommends physical or vocational rehabilitation "
                           "(or, under the Invalidity Scheme, dialysis).")
@@ -404,6 +487,9 @@ class Expected(Strict):
     not_fired: list[str] = Field(default_factory=list, description="Rule ids that must not fire.")
     missing: list[str] = Field(default_factory=list, description="Facts or findings the decision must ask for.")
     not_missing: list[str] = Field(default_factory=list, description="Facts or findings it must not ask for.")
+    amounts: dict[str, Optional[Scalar]] = Field(
+        default_factory=dict, description="Amounts the decision must give, exactly (numbers compare by value: 30.4 = "
+                                          "30.40); null: listed as not computed.")
 
 
 class Case(Strict):
@@ -416,6 +502,9 @@ class Case(Strict):
     disease: Optional[Disease] = None
     invalidity: Optional[Invalidity] = None
     death: Optional[Death] = None
+    contribution_month: Optional[ContributionQuestion] = Field(
+        None, description="A contribution month asked about on its own (not with an accident, disease, invalidity "
+                          "or death: its governing date is the month).")
     medical_leave: Optional[MedicalLeave] = None
     findings: Findings = Field(default_factory=Findings)
     evidence: Evidence = Field(default_factory=Evidence)
@@ -459,6 +548,10 @@ class Case(Strict):
             found.append((("findings", "earning_capacity_below_one_third"),
                           "the Board's finding on the one-third test disagrees with invalidity.capable_earnings and "
                           "invalidity.customary_earnings: give the figures or the finding, not both"))
+        if self.contribution_month is not None and any((self.accident, self.disease, self.invalidity, self.death)):
+            found.append((("contribution_month",),
+                          "a contribution month is a case of its own: its governing date is the month, and a case "
+                          "with an accident, disease, invalidity or death is judged at that event's date"))
         disease = self.disease or Disease()
         if disease.still_in_occupation is True and disease.exposure_ended is not None:
             found.append((("disease", "exposure_ended"),
@@ -488,7 +581,8 @@ class Case(Strict):
 
     # The law's governing date: EI benefits follow the accident (or diagnosis) date, the invalidity scheme the
     # notice date, survivors' benefits the date of death.
-    GOVERNING_DATES: ClassVar[tuple[str, ...]] = ("accident.date", "disease.diagnosis_date", "invalidity.notice_date", "death.date")
+    GOVERNING_DATES: ClassVar[tuple[str, ...]] = ("accident.date", "disease.diagnosis_date", "invalidity.notice_date",
+                                                  "death.date", "contribution_month.month")
 
 
 # ---------------------------------------------------------------- decisions
@@ -563,6 +657,22 @@ class Determination(Strict):
     rule_id: Optional[str] = None
 
 
+class Amount(Strict):
+    """A figure of the decision with everything needed to check it by hand."""
+
+    fact: str
+    title: str
+    unit: str
+    value: Any = Field(description="The amount (exact decimal as text), or null when it could not be computed.")
+    rule_id: Optional[str] = None
+    formula: Optional[str] = None
+    rounding: Optional[str] = None
+    inputs: list[ValueUse] = Field(default_factory=list)
+    parameters: list[ParameterUse] = Field(default_factory=list)
+    period: Optional[list[Optional[dt.date]]] = Field(None, description="First and last day the amount covers.")
+    reason: Optional[str] = Field(None, description="Why there is no amount, when there is none.")
+
+
 class Decision(Strict):
     case_id: str
     case_file: str
@@ -571,6 +681,7 @@ class Decision(Strict):
     engine_version: str
     contingencies: list[ContingencyDecision]
     determinations: list[Determination]
+    amounts: list[Amount] = Field(default_factory=list)
     missing: list[MissingItem]
     fired: list[Firing]
     not_applied: list[NotApplied]

@@ -2,8 +2,10 @@
 decision; they never change it."""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from .expressions import render_value
-from .model import Decision
+from .model import Amount, Decision
 
 OUTCOME_WORDS = {"covered": "COVERED", "not_covered": "NOT COVERED", "undetermined": "UNDETERMINED"}
 BENEFIT_WORDS = {"applies": "applies", "does_not_apply": "does not apply", "undetermined": "undetermined"}
@@ -32,6 +34,11 @@ def to_text(decision: Decision) -> str:
         lines.append(f"              {c.reason}")
         for b in c.benefits:
             lines.append(f"  - {b.title}: {BENEFIT_WORDS[b.status]} — {b.reason}")
+    if decision.amounts:
+        lines.append("")
+        lines.append("AMOUNTS")
+        for a in decision.amounts:
+            lines += _amount_lines(a)
     if decision.determinations:
         lines.append("")
         lines.append("DETERMINATIONS")
@@ -60,3 +67,31 @@ def to_text(decision: Decision) -> str:
         cite = n.citation.short()
         lines.append(f"  {n.rule_id:<22} {cite:<16} {n.detail}")
     return "\n".join(lines) + "\n"
+
+
+def _figure(value, unit: str) -> str:
+    """An amount as a letter writes it: RM1,234.56, 105.33 a day; the exact value, never rounded for display."""
+    try:
+        number = format(Decimal(value), ",")
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    if unit.startswith("RM"):
+        return f"RM{number}" + unit[2:]
+    return f"{number} {unit}" if unit else number
+
+
+def _amount_lines(a: Amount) -> list[str]:
+    if a.value is None:
+        return [f"  {a.title}: not computed — {a.reason}"]
+    lines = [f"  {a.title}: {_figure(a.value, a.unit)}   ({a.rule_id})"]
+    if a.period and any(a.period):
+        lines.append(f"      period: {a.period[0] or '?'} to {a.period[1] or '?'}")
+    lines.append(f"      = {a.formula}")
+    used = [f"{u.name} = {_value(u.value)} ({u.source})" for u in a.inputs]
+    if used:
+        lines.append("      with " + " · ".join(used))
+    for p in a.parameters:
+        lines.append(f"      {p.name} = {_value(p.value)} from {p.effective_from} ({p.confidence}; {p.source})")
+    if a.rounding:
+        lines.append(f"      rounding: {a.rounding}")
+    return lines

@@ -277,15 +277,61 @@ def _parameter_types(parameter_docs: list[tuple[Document, ParameterFile]], sink:
     types: dict[str, str] = {}
     for doc, pfile in parameter_docs:
         for name, parameter in pfile.parameters.items():
+            schedule = parameter.unit == "schedule"
+            if schedule:
+                types[name] = "schedule"
             for day, value in sorted(parameter.values.items()):
                 if value is None:
                     continue
+                where = ("parameters", name, "values", day.isoformat(), "value")
+                if schedule or isinstance(value.value, list):
+                    _check_schedule(name, value.value, schedule, doc, where, sink)
+                    continue
                 got = ex.type_of_value(value.value)
+                if parameter.history:
+                    got = ex.DATED + got
                 want = types.setdefault(name, got)
                 if got != want:
                     sink.add("RS-108", "type-error", f"parameter '{name}' is a {want}, but its value from {day} is a "
-                             f"{got}", doc.locate(("parameters", name, "values", day.isoformat(), "value")))
+                             f"{got}", doc.locate(where))
     return types
+
+
+SCHEDULE_COLUMNS = ("above", "up_to", "assumed_wage", "employer", "employee", "total", "second_category")
+
+
+def _check_schedule(name: str, rows: Any, schedule: bool, doc: Document, where: tuple, sink: DiagnosticSink) -> None:
+    """A schedule's rows: seven numbers each (the last row's up_to null), contiguous bands, total = employer +
+    employee. Every error names the row."""
+    if not schedule:
+        sink.add("RS-108", "type-error", f"parameter '{name}' has rows, which only a schedule (unit: schedule) has",
+                 doc.locate(where))
+        return
+    if not isinstance(rows, list) or not rows:
+        sink.add("RS-108", "type-error", f"schedule '{name}' needs a list of rows", doc.locate(where))
+        return
+    previous = None
+    for index, row in enumerate(rows):
+        loc = doc.locate(where + (index,))
+        last = index == len(rows) - 1
+        if len(row) != len(SCHEDULE_COLUMNS) or any(v is None for i, v in enumerate(row) if not (i == 1 and last)):
+            sink.add("RS-108", "type-error", f"schedule '{name}' row {index + 1}: expected 7 numbers "
+                     f"[{', '.join(SCHEDULE_COLUMNS)}] (up_to null on the last row only)", loc)
+            continue
+        above, up_to, _, employer, employee, total, _ = row
+        if last and up_to is not None:
+            sink.add("RS-108", "type-error", f"schedule '{name}': the last row must have up_to null (every wage above "
+                     "the ceiling)", loc)
+        if up_to is not None and up_to <= above:
+            sink.add("RS-108", "type-error", f"schedule '{name}' row {index + 1}: up_to {up_to} is not above {above}",
+                     loc)
+        if previous is not None and above != previous:
+            sink.add("RS-108", "type-error", f"schedule '{name}' row {index + 1}: the band starts above {above}, but "
+                     f"the previous band ends at {previous}", loc, "bands must follow one another without gaps")
+        if employer + employee != total:
+            sink.add("RS-108", "type-error", f"schedule '{name}' row {index + 1}: employer {employer} + employee "
+                     f"{employee} is not the total {total}", loc)
+        previous = up_to
 
 
 def _check_exception_loops(rules: list[RuleInfo], sink: DiagnosticSink) -> None:
@@ -402,7 +448,28 @@ def _parse_rule(rule: Rule, ruleset: str, doc: Document, path: tuple, facts: dic
                 added.add(ref)
                 when.append(ex.Call("known", (ex.Ref(ref),)))
                 positions.append(doc.locate(path + ("then", name)))
+        # a function that can be unknown on known inputs (no schedule for a month, a detail of a dependant missing)
+        # is a condition too: known(call) waits for its value
+        for call in _partial_calls(node):
+            text = ex.render(call)
+            if text not in added:
+                added.add(text)
+                when.append(ex.Call("known", (call,)))
+                positions.append(doc.locate(path + ("then", name)))
     return RuleInfo(rule, ruleset, doc.file, doc.locate(path).line, when, then, positions)
+
+
+def _partial_calls(node: ex.Node) -> list[ex.Call]:
+    found = []
+
+    def walk(current: ex.Node) -> None:
+        if isinstance(current, ex.Call) and ex.FUNCTIONS[current.fn].partial:
+            found.append(current)
+            return  # the outer call's value decides; its inner calls are part of it
+        for child in ex.children(current):
+            walk(child)
+    walk(node)
+    return found
 
 
 # ---------------------------------------------------------------- conflicts: two rules, one fact, two values

@@ -1,6 +1,8 @@
 """Shared fixtures: the project's rule set and one engine, loaded once per test session."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,10 @@ class ScenarioFailure(Exception):
     pass
 
 
+def _text_of(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def check_expected(decision, expect: Expected) -> list[str]:
     """Every difference between a decision and what a scenario or golden case expects, as sentences."""
     problems = []
@@ -106,6 +112,16 @@ def check_expected(decision, expect: Expected) -> list[str]:
     fired = [f.rule_id for f in decision.fired]
     problems += [f"{r} should have fired; fired: {fired}" for r in expect.fired if r not in fired]
     problems += [f"{r} should not have fired" for r in expect.not_fired if r in fired]
+    amounts = {a.fact: a for a in decision.amounts}
+    for fact, want in expect.amounts.items():
+        got = amounts.get(fact)
+        if got is None:
+            problems.append(f"amount {fact}: expected {want}, but the decision does not list it")
+        elif want is None or got.value is None:
+            if want is not got.value:
+                problems.append(f"amount {fact}: expected {want}, got {got.value} ({got.reason or got.formula})")
+        elif (Decimal(got.value) != want) if isinstance(want, Decimal) else (got.value != _text_of(want)):
+            problems.append(f"amount {fact}: expected {want}, got {got.value} = {got.formula}")
     missing = [m.name for m in decision.missing]
     problems += [f"{m} should be asked for; asked: {missing}" for m in expect.missing if m not in missing]
     problems += [f"{m} should not be asked for" for m in expect.not_missing if m in missing]
