@@ -2,8 +2,11 @@
 2 bad rule set or bad case file. No traceback unless --debug."""
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import sys
+from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -13,6 +16,7 @@ import typer
 from . import expressions as ex
 from .api import adjudicate as run_adjudication
 from .errors import EXIT_BAD_INPUT, SocsoError, did_you_mean
+from .model import Case
 from .runner import Engine
 from .trace import to_json, to_text
 from .validator import load_case, load_ruleset
@@ -60,6 +64,91 @@ def adjudicate(case: Path = typer.Argument(..., help="Case file (YAML or JSON)."
             raise typer.Exit(EXIT_BAD_INPUT) from None
     else:
         typer.echo(text, nl=False)
+
+
+class Category(str, Enum):
+    first = "first"
+    second = "second"
+
+
+def _bad_option(option: str, value: str, expected: str) -> None:
+    typer.echo(f"error: {option} {value!r}: expected {expected}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _date_option(option: str, value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _bad_option(option, value, "a date YYYY-MM-DD")
+
+
+def contribution_case(wage: str, month: str, category: Optional[str], date_of_birth: Optional[dt.date],
+                      state: Optional[str], paid_on: Optional[dt.date]) -> tuple[Case, list[str]]:
+    """The case a contribution question stands for, and the assumptions it makes (said in the output)."""
+    if not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", wage.replace(",", "")):
+        _bad_option("--wage", wage, "an amount in RM such as 1350 or 1,350.00")
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        _bad_option("--month", month, "a contribution month YYYY-MM")
+    assumed = []
+    data: dict = {"case_id": f"contribution-{month}",
+                  "contribution_month": {"month": dt.date.fromisoformat(month + "-01"),
+                                         "wages": {"salary": Decimal(wage.replace(",", ""))}}}
+    if category:
+        data["contribution_month"]["declared_category"] = category
+    if paid_on:
+        data["contribution_month"]["paid_on"] = paid_on
+    if state:
+        data["employment"] = {"state": state}
+    if date_of_birth:
+        data["person"] = {"date_of_birth": date_of_birth, "foreign_worker": False, "valid_work_pass": True,
+                          "receiving_invalidity_pension": False}
+        data.setdefault("employment", {}).update({"contract": "service", "sector": "private",
+                                                  "relationship_to_owner": "none", "domestic_worker": False,
+                                                  "employer_is_resident": True,
+                                                  "monthly_wage": Decimal(wage.replace(",", ""))})
+        data["contributions"] = {"contributed_before_age_55": True}
+        assumed.append("an employee under a contract of service in the private sector, a Malaysian citizen or "
+                       "permanent resident, not an invalidity pensioner, first contributing before age 55 (for "
+                       "other situations write a case file with a contribution_month section)")
+    assumed.append("the whole wage is salary (wages for contribution purposes); give components in a case file")
+    return Case.model_validate(data), assumed
+
+
+@app.command()
+def contribution(wage: str = typer.Option(..., "--wage", help="Wages for contribution purposes for the month, RM."),
+                 month: str = typer.Option(..., "--month", help="The contribution month, YYYY-MM."),
+                 category: Optional[Category] = typer.Option(None, "--category", help="first or second, as declared "
+                                                             "(else determined from --date-of-birth)."),
+                 date_of_birth: Optional[str] = typer.Option(None, "--date-of-birth", help="YYYY-MM-DD: the "
+                                                             "category is then determined by the rules."),
+                 state: Optional[str] = typer.Option(None, "--state", help="The employer's state (e.g. selangor): "
+                                                     "its holidays move the payment deadline."),
+                 paid_on: Optional[str] = typer.Option(None, "--paid-on", help="YYYY-MM-DD the contribution was "
+                                                       "paid: interest on late payment is computed."),
+                 rules: Path = RulesOption,
+                 format: Format = typer.Option(Format.text, "--format", help="text for people, json for machines."),
+                 why_not: bool = typer.Option(False, "--why-not", help="Also list every rule that did not apply."),
+                 debug: bool = DebugOption) -> None:
+    """The contribution for a wage and month: the band, the shares, the category and why, with the trace."""
+    if state is not None and state not in ex.STATES:
+        _bad_option("--state", state, "one of " + ", ".join(ex.STATES))
+    case, assumed = contribution_case(wage, month, category.value if category else None,
+                                      _date_option("--date-of-birth", date_of_birth), state,
+                                      _date_option("--paid-on", paid_on))
+    try:
+        engine = Engine(load_ruleset(rules))
+        decision = run_adjudication(engine, case, "(command line)", check=True)
+    except SocsoError as error:
+        _fail(error, debug)
+        return
+    if format is Format.json:
+        typer.echo(to_json(decision), nl=False)
+        return
+    typer.echo("ASSUMED\n" + "\n".join(f"  {a}" for a in assumed) + "\n")
+    typer.echo(to_text(decision, not_applied=why_not), nl=False)
 
 
 @app.command("check")

@@ -47,7 +47,8 @@ class _Plan:
         self.ruleset = ruleset
         declarations = sorted(ruleset.declarations.items())
         self.outcomes = [(name, decl.title, decl.events()) for name, decl in declarations if decl.role == "outcome"]
-        self.determinations = [(name, decl.title) for name, decl in declarations if decl.role == "determination"]
+        self.determinations = [(name, decl.title, decl.events()) for name, decl in declarations
+                               if decl.role == "determination"]
         self.amounts = [(name, decl) for name, decl in declarations if decl.role == "amount"]
         self.employer_findings = {name for name, decl in declarations if decl.about == "employer"}
         self.benefits = {name: [(b, d.title) for b, d in declarations if d.role == "benefit" and d.contingency == name]
@@ -201,13 +202,27 @@ class _Explainer:
             if value is False:
                 return self._condition_false(info, index, base)
             if value is ex.UNKNOWN:
-                unknown_conditions.append((text, names))
+                unknown_conditions.append((text, names, index))
         if unknown_conditions:
-            missing = sorted(set().union(*(self.missing_for_names(names) for _, names in unknown_conditions)))
+            missing = set().union(*(self.missing_for_names(names) for _, names, _ in unknown_conditions))
+            # A function that has no value on known inputs (a month with no wage, a date with no dated value):
+            # the lists it reads are what the officer completes; its own description says what it lacks.
+            partial = [(text, call) for text, names, index in unknown_conditions
+                       if all(self.lookup(n) is not ex.UNKNOWN for n in names)
+                       for call in _unknown_calls(info.when[index], self.lookup)]
+            lists = {ref.name for _, call in partial for ref in ex.names_in(call)
+                     if ref.name in self.case_facts and isinstance(self.lookup(ref.name), tuple)}
+            missing = sorted(missing | lists)
             text = unknown_conditions[0][0]
-            detail = "needs " + ", ".join(_describe_missing(m) for m in missing) if missing else \
-                f"{text} is unknown: " + self.undecided_reason(
-                    self.blocking({n for _, names in unknown_conditions for n in names}))
+            if partial:
+                text, call = partial[0]
+                why = f"{ex.render(call)} has no value for this case ({ex.FUNCTIONS[call.fn].doc})"
+                detail = ("needs " + ", ".join(_describe_missing(m) for m in missing) + ": " if missing else "") + why
+            elif missing:
+                detail = "needs " + ", ".join(_describe_missing(m) for m in missing)
+            else:
+                detail = f"{text} is unknown: " + self.undecided_reason(
+                    self.blocking({n for _, names, _ in unknown_conditions for n in names}))
             return NotApplied(status="needs_facts", condition=text, missing=missing, detail=detail, **base)
         for exc in self.exceptions.get(info.id, []):
             applies = applies_now(exc, self.exceptions.get(exc.id, []), self.exceptions, self.lookup)
@@ -390,7 +405,8 @@ class _Explainer:
         the case."""
         value = self.lookup(name)
         period = [jsonable(self.lookup(n)) for n in decl.period] if decl.period else None
-        common = dict(fact=name, title=decl.title, unit=decl.unit or "", period=period)
+        common = dict(fact=name, title=decl.title, unit=decl.unit or "", period=period, of=decl.of_benefit,
+                      of_title=self.ruleset.fact_title(decl.of_benefit) if decl.of_benefit else None)
         if value is ex.UNKNOWN:
             if not decl.of_benefit or self.lookup(decl.of_benefit) is not True:
                 return None
@@ -425,11 +441,13 @@ class _Explainer:
         result, ruleset, plan = self.result, self.ruleset, self.plan
         case = result.case
         events = {"accident": case.accident, "disease": case.disease, "invalidity": case.invalidity,
-                  "death": case.death}
+                  "death": case.death, "contribution_month": case.contribution_month}
         contingencies = [self.contingency(name, title) for name, title, wanted_events in plan.outcomes
                          if any(events[event] is not None for event in wanted_events)]
         determinations = []
-        for name, title in plan.determinations:
+        for name, title, wanted_events in plan.determinations:
+            if wanted_events and not any(events[event] is not None for event in wanted_events):
+                continue
             rule = self.concluded_by(name)
             value, rule_id = jsonable(self.lookup(name)), rule.id if rule else None
             determinations.append(self._model(Determination, ("determination", name, title, type(value), value,
@@ -446,7 +464,9 @@ class _Explainer:
         for d in determinations:
             if d.value is None and d.fact not in plan.employer_findings:
                 wanted |= self.missing_fact(d.fact)
-        amounts = [a for a in (self.amount(name, decl) for name, decl in plan.amounts) if a is not None]
+        amounts = [a for a in (self.amount(name, decl) for name, decl in plan.amounts
+                               if not decl.events() or any(events[e] is not None for e in decl.events()))
+                   if a is not None]
         for a in amounts:
             if a.value is None:
                 wanted |= self.missing_fact(a.fact)
@@ -484,6 +504,19 @@ def _calls(node: ex.Node) -> list[ex.Node]:
     for child in ex.children(node):
         found += _calls(child)
     return found
+
+
+def _unknown_calls(node: ex.Node, lookup) -> list[ex.Call]:
+    """The innermost partial function calls of a condition that are unknown although all their inputs are known."""
+    found: list[ex.Call] = []
+    for call in _calls_deep(node):
+        if ex.FUNCTIONS[call.fn].partial and all(lookup(r.name) is not ex.UNKNOWN for r in ex.names_in(call)):
+            try:
+                if ex.evaluate(call, lookup) is ex.UNKNOWN:
+                    found.append(call)
+            except ex.EvaluationFailure:
+                continue
+    return found[-1:]  # the innermost: the one whose description says what is lacking
 
 
 def _calls_deep(node: ex.Node) -> list[ex.Call]:

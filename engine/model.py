@@ -66,7 +66,7 @@ class Rule(Strict):
     note: Optional[str] = Field(None, description="Why the rule reads as it does (interpretation, simplification).")
 
 
-EventName = Literal["accident", "disease", "invalidity", "death"]
+EventName = Literal["accident", "disease", "invalidity", "death", "contribution_month"]
 
 
 class FactDeclaration(Strict):
@@ -94,8 +94,8 @@ class FactDeclaration(Strict):
                              "accident report, who pays): the decision reports it, but never lists what it lacks "
                              "among what the claim still needs.")
     event: Optional[Union[EventName, list[EventName]]] = Field(
-        None, description="For an outcome: the case section(s) that make the contingency relevant (it is reported "
-                          "only for cases that have one of them).")
+        None, description="For an outcome, a determination or an amount: the case section(s) that make it relevant "
+                          "(it is reported only for cases that have one of them; absent: every case).")
 
     def events(self) -> tuple[str, ...]:
         if self.event is None:
@@ -663,6 +663,8 @@ class Amount(Strict):
     fact: str
     title: str
     unit: str
+    of: Optional[str] = Field(None, description="The benefit (or other fact) the amount quantifies.")
+    of_title: Optional[str] = Field(None, description="Its title: the heading the amount is listed under.")
     value: Any = Field(description="The amount (exact decimal as text), or null when it could not be computed.")
     rule_id: Optional[str] = None
     formula: Optional[str] = None

@@ -21,13 +21,15 @@ def _value(value) -> str:
     return "unknown" if value is None else (render_value(value) if not isinstance(value, str) else value)
 
 
-def to_text(decision: Decision) -> str:
+def to_text(decision: Decision, not_applied: bool = True) -> str:
     lines = []
     day = decision.governing_date.isoformat() if decision.governing_date else "none"
     lines.append(f"DECISION  case {decision.case_id}   governing date {day}")
     lines.append(f"  rules {decision.rules_version[:19]}…  engine {decision.engine_version}  case {decision.case_file}")
     lines.append("")
-    if not decision.contingencies:
+    if not decision.contingencies and decision.amounts:
+        lines.append("No contingency to decide: the case asks about a contribution month.")
+    elif not decision.contingencies:
         lines.append("No contingency to decide: the case records no accident, disease, invalidity notice or death.")
     for c in decision.contingencies:
         lines.append(f"{OUTCOME_WORDS[c.outcome]:<13} {c.title}")
@@ -37,8 +39,13 @@ def to_text(decision: Decision) -> str:
     if decision.amounts:
         lines.append("")
         lines.append("AMOUNTS")
-        for a in decision.amounts:
-            lines += _amount_lines(a)
+        groups: dict = {}
+        for a in decision.amounts:  # under the benefit each amount belongs to, in the decision's order
+            groups.setdefault(a.of_title or "Other amounts", []).append(a)
+        for heading, members in groups.items():
+            lines.append(f"  {heading}")
+            for a in members:
+                lines += _amount_lines(a)
     if decision.determinations:
         lines.append("")
         lines.append("DETERMINATIONS")
@@ -61,6 +68,8 @@ def to_text(decision: Decision) -> str:
         if used:
             lines.append("        " + " · ".join(used))
         lines.append("        ⇒ " + ", ".join(f"{k} = {_value(v)}" for k, v in f.concluded.items()))
+    if not not_applied:
+        return "\n".join(lines) + "\n"
     lines.append("")
     lines.append("NOT APPLIED")
     for n in decision.not_applied:
@@ -82,16 +91,16 @@ def _figure(value, unit: str) -> str:
 
 def _amount_lines(a: Amount) -> list[str]:
     if a.value is None:
-        return [f"  {a.title}: not computed — {a.reason}"]
-    lines = [f"  {a.title}: {_figure(a.value, a.unit)}   ({a.rule_id})"]
+        return [f"    {a.title}: not computed — {a.reason}"]
+    lines = [f"    {a.title}: {_figure(a.value, a.unit)}   ({a.rule_id})"]
     if a.period and any(a.period):
-        lines.append(f"      period: {a.period[0] or '?'} to {a.period[1] or '?'}")
-    lines.append(f"      = {a.formula}")
+        lines.append(f"        period: {a.period[0] or '?'} to {a.period[1] or '?'}")
+    lines.append(f"        = {a.formula}")
     used = [f"{u.name} = {_value(u.value)} ({u.source})" for u in a.inputs]
     if used:
-        lines.append("      with " + " · ".join(used))
+        lines.append("        with " + " · ".join(used))
     for p in a.parameters:
-        lines.append(f"      {p.name} = {_value(p.value)} from {p.effective_from} ({p.confidence}; {p.source})")
+        lines.append(f"        {p.name} = {_value(p.value)} from {p.effective_from} ({p.confidence}; {p.source})")
     if a.rounding:
-        lines.append(f"      rounding: {a.rounding}")
+        lines.append(f"        rounding: {a.rounding}")
     return lines

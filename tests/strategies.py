@@ -37,15 +37,16 @@ DAYS = st.one_of(st.sampled_from(BOUNDARIES), st.dates(dt.date(1960, 1, 1), dt.d
 BIRTHS = st.dates(dt.date(1930, 1, 1), dt.date(2012, 12, 31))
 
 
-MONTHS = st.builds(lambda year, month, paid, category: ContributionMonth(
-    month=f"{year:04d}-{month:02d}", paid=paid, category=category),
-    st.integers(1985, 2030), st.integers(1, 12), st.booleans(), st.sampled_from([None, "first", "second"]))
+WAGES = st.one_of(st.none(), st.decimals(min_value=0, max_value=9000, places=2, allow_nan=False, allow_infinity=False))
+MONTHS = st.builds(lambda year, month, paid, category, wage: ContributionMonth(
+    month=f"{year:04d}-{month:02d}", paid=paid, category=category, wage=wage),
+    st.integers(1985, 2030), st.integers(1, 12), st.booleans(), st.sampled_from([None, "first", "second"]), WAGES)
 HISTORIES = st.one_of(
     st.lists(MONTHS, max_size=12, unique_by=lambda m: m.month),
     # long, mostly paid runs ending near a boundary: where the s.17 counts (24 of 40 months, 2/3, 1/3) bite
-    st.builds(lambda end, length, gaps: [ContributionMonth(month=f"{(end - k) // 12:04d}-{(end - k) % 12 + 1:02d}",
-                                                            paid=k % gaps != 0) for k in range(length)],
-              st.integers(2000 * 12, 2030 * 12), st.integers(20, 60), st.integers(2, 12)))
+    st.builds(lambda end, length, gaps, wage: [ContributionMonth(
+        month=f"{(end - k) // 12:04d}-{(end - k) % 12 + 1:02d}", paid=k % gaps != 0, wage=wage) for k in range(length)],
+        st.integers(2000 * 12, 2030 * 12), st.integers(20, 60), st.integers(2, 12), WAGES))
 DEPENDANTS = st.lists(st.builds(Dependant, relation=st.sampled_from(
     ["widow", "widower", "child", "parent", "grandparent", "sibling", "other"]),
     date_of_birth=st.one_of(st.none(), BIRTHS), married=st.one_of(st.none(), st.booleans()),

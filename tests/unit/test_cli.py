@@ -58,7 +58,8 @@ def test_adjudicate_json_validates_against_the_decision_schema(socso):
     assert decision["case_file"] == CASE
     assert [(c["fact"], c["outcome"]) for c in decision["contingencies"]] == [
         ("employment_injury.commuting.outcome", "covered"), ("employment_injury.emergency.outcome", "not_covered"),
-        ("employment_injury.industrial.outcome", "not_covered"), ("employment_injury.outcome", "covered")]
+        ("employment_injury.industrial.outcome", "not_covered"), ("employment_injury.outcome", "covered"),
+        ("non_employment_injury.outcome", "not_covered")]
 
 
 def test_adjudicate_output_writes_the_file_and_prints_nothing(socso, tmp_path):
@@ -170,3 +171,46 @@ def test_explain_works_for_every_rule_id(socso):
 def test_explain_an_unknown_rule_exits_2(socso, rule_id, stderr):
     result = socso("explain", rule_id)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", stderr)
+
+
+def test_contribution_gives_the_band_the_shares_and_the_trace(socso):
+    result = socso("contribution", "--wage", "1,350", "--month", "2024-10", "--category", "first")
+    assert result.exit_code == 0, result.stdout
+    text = result.stdout
+    assert "Total contribution" in text and "RM30.40" in text  # DOMAIN.md §4 E1
+    assert "RM23.65" in text and "RM6.75" in text
+    assert "parameters.contributions.third_schedule = 65 bands from 2024-10-01" in text
+    assert "NOT APPLIED" not in text  # only with --why-not
+
+
+def test_contribution_from_a_date_of_birth_determines_the_category(socso):
+    result = socso("contribution", "--wage", "9000", "--month", "2024-10", "--date-of-birth", "1962-03-01",
+                   "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    decision = json.loads(result.stdout)
+    amounts = {a["fact"]: a["value"] for a in decision["amounts"]}
+    values = {d["fact"]: d["value"] for d in decision["determinations"]}
+    assert values["contribution.category"] == "second"  # aged 62 in October 2024
+    assert amounts["contribution.total"] == "74.40" and amounts["contribution.employee_share"] == "0"
+
+
+def test_contribution_paid_late_gives_the_deadline_and_the_interest(socso):
+    result = socso("contribution", "--wage", "1350", "--month", "2025-07", "--category", "first", "--state", "kedah",
+                   "--paid-on", "2025-09-20", "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    amounts = {a["fact"]: a["value"] for a in json.loads(result.stdout)["amounts"]}
+    # 15 August 2025 is a Friday, the weekend in Kedah: the deadline moves back to Thursday 14 August.
+    assert amounts["contribution.payment_deadline"] == "2025-08-14"
+    assert amounts["contribution.late_payment_interest"] == "10.00"  # two months or parts, RM5 each
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--wage", "13x", "--month", "2024-10"], "--wage '13x': expected an amount in RM"),
+    (["--wage", "100", "--month", "2024-13"], "--month '2024-13': expected a contribution month YYYY-MM"),
+    (["--wage", "100", "--month", "2024-10", "--state", "johore"], "--state 'johore': expected one of johor"),
+    (["--wage", "100", "--month", "2024-10", "--paid-on", "2024-02-30"], "--paid-on '2024-02-30': expected a date"),
+])
+def test_contribution_refuses_bad_options_naming_the_option(socso, args, message):
+    result = socso("contribution", *args)
+    assert result.exit_code == 2
+    assert message in result.output
