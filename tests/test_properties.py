@@ -68,12 +68,17 @@ def shuffled_engine(root, order: tuple[int, ...]) -> Engine:
     if order not in _shuffled:
         directory = root / "-".join(map(str, order))
         for number, path in zip(order, RULE_FILES):
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = yaml.safe_load(text)
+            target = directory / f"dir{number % 2}" / f"file{number}.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if "rules" not in data and "facts" not in data:
+                # a parameter file, copied as written: a YAML round trip would rewrite 30.00 as 30.0
+                target.write_text(text, encoding="utf-8")
+                continue
             for key in ("rules", "facts"):
                 if key in data:
                     data[key] = data[key][::-1] if isinstance(data[key], list) else dict(reversed(data[key].items()))
-            target = directory / f"dir{number % 2}" / f"file{number}.yaml"
-            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         _shuffled[order] = Engine(load_ruleset(directory))
     return _shuffled[order]
