@@ -85,35 +85,44 @@ def _date_option(option: str, value: Optional[str]) -> Optional[dt.date]:
         _bad_option(option, value, "a date YYYY-MM-DD")
 
 
+AMOUNT = re.compile(r"(\d{1,3}(,\d{3})+|\d{1,9})(\.\d{1,2})?")
+
+
 def contribution_case(wage: str, month: str, category: Optional[str], date_of_birth: Optional[dt.date],
-                      state: Optional[str], paid_on: Optional[dt.date]) -> tuple[Case, list[str]]:
+                      state: Optional[str], paid_on: Optional[dt.date],
+                      contributed_before_55: Optional[bool] = None) -> tuple[Case, list[str]]:
     """The case a contribution question stands for, and the assumptions it makes (said in the output)."""
-    if not re.fullmatch(r"\d{1,9}(\.\d{1,2})?", wage.replace(",", "")):
+    if not AMOUNT.fullmatch(wage):
         _bad_option("--wage", wage, "an amount in RM such as 1350 or 1,350.00")
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         _bad_option("--month", month, "a contribution month YYYY-MM")
-    assumed = []
+    first_day = dt.date.fromisoformat(month + "-01")
+    if paid_on is not None and paid_on < first_day:
+        _bad_option("--paid-on", paid_on.isoformat(), f"a date in or after the contribution month {month}")
+    amount = Decimal(wage.replace(",", ""))
     data: dict = {"case_id": f"contribution-{month}",
-                  "contribution_month": {"month": dt.date.fromisoformat(month + "-01"),
-                                         "wages": {"salary": Decimal(wage.replace(",", ""))}}}
+                  "contribution_month": {"month": first_day, "wages": {"salary": amount}},
+                  "person": {"foreign_worker": False, "valid_work_pass": True, "receiving_invalidity_pension": False},
+                  "employment": {"contract": "service", "sector": "private", "relationship_to_owner": "none",
+                                 "domestic_worker": False, "employer_is_resident": True, "monthly_wage": amount}}
+    assumed = ["an employee under a contract of service in the private sector, employed in the month, a Malaysian "
+               "citizen or permanent resident, not a domestic worker, not an invalidity pensioner (for other "
+               "situations write a case file with a contribution_month section)",
+               "the whole wage is salary (wages for contribution purposes); give components in a case file"]
     if category:
         data["contribution_month"]["declared_category"] = category
     if paid_on:
         data["contribution_month"]["paid_on"] = paid_on
     if state:
-        data["employment"] = {"state": state}
+        data["employment"]["state"] = state
     if date_of_birth:
-        data["person"] = {"date_of_birth": date_of_birth, "foreign_worker": False, "valid_work_pass": True,
-                          "receiving_invalidity_pension": False}
-        data.setdefault("employment", {}).update({"contract": "service", "sector": "private",
-                                                  "relationship_to_owner": "none", "domestic_worker": False,
-                                                  "employer_is_resident": True,
-                                                  "monthly_wage": Decimal(wage.replace(",", ""))})
-        data["contributions"] = {"contributed_before_age_55": True}
-        assumed.append("an employee under a contract of service in the private sector, a Malaysian citizen or "
-                       "permanent resident, not an invalidity pensioner, first contributing before age 55 (for "
-                       "other situations write a case file with a contribution_month section)")
-    assumed.append("the whole wage is salary (wages for contribution purposes); give components in a case file")
+        data["person"]["date_of_birth"] = date_of_birth
+        young = (first_day.year - date_of_birth.year - ((first_day.month, first_day.day) <
+                                                          (date_of_birth.month, date_of_birth.day))) < 55
+        if contributed_before_55 is None and young:
+            contributed_before_55 = True  # under 55 in the month: a first contribution cannot have been later
+    if contributed_before_55 is not None:
+        data["contributions"] = {"contributed_before_age_55": contributed_before_55}
     return Case.model_validate(data), assumed
 
 
@@ -128,6 +137,10 @@ def contribution(wage: str = typer.Option(..., "--wage", help="Wages for contrib
                                                      "its holidays move the payment deadline."),
                  paid_on: Optional[str] = typer.Option(None, "--paid-on", help="YYYY-MM-DD the contribution was "
                                                        "paid: interest on late payment is computed."),
+                 contributed_before_55: Optional[bool] = typer.Option(
+                     None, "--contributed-before-55/--first-contributed-at-55-or-over",
+                     help="Whether a contribution was paid for the person before age 55 (decides the category "
+                          "from 55 to 59)."),
                  rules: Path = RulesOption,
                  format: Format = typer.Option(Format.text, "--format", help="text for people, json for machines."),
                  why_not: bool = typer.Option(False, "--why-not", help="Also list every rule that did not apply."),
@@ -137,7 +150,7 @@ def contribution(wage: str = typer.Option(..., "--wage", help="Wages for contrib
         _bad_option("--state", state, "one of " + ", ".join(ex.STATES))
     case, assumed = contribution_case(wage, month, category.value if category else None,
                                       _date_option("--date-of-birth", date_of_birth), state,
-                                      _date_option("--paid-on", paid_on))
+                                      _date_option("--paid-on", paid_on), contributed_before_55)
     try:
         engine = Engine(load_ruleset(rules))
         decision = run_adjudication(engine, case, "(command line)", check=True)
@@ -149,6 +162,9 @@ def contribution(wage: str = typer.Option(..., "--wage", help="Wages for contrib
         return
     typer.echo("ASSUMED\n" + "\n".join(f"  {a}" for a in assumed) + "\n")
     typer.echo(to_text(decision, not_applied=why_not), nl=False)
+    if decision.missing:
+        typer.echo("\nhint: give --date-of-birth or --category (and --state for the deadline), or write a case file "
+                   "with the facts still needed")
 
 
 @app.command("check")

@@ -485,11 +485,18 @@ def _last_working_day_on_or_before(day: dt.date, state: str) -> dt.date:
     raise EvaluationFailure(f"no working day in the 31 days up to {day.isoformat()} in {state}")
 
 
+def _month_step(after: dt.date, count: int) -> dt.date:
+    # Calendar months from `after`; from a month's last day, to the last day of each later month (30 April ->
+    # 31 May -> 30 June), so that a month-end deadline counts whole calendar months of delay.
+    moved = _add_months(after, Decimal(count))
+    return _month_end(moved) if after == _month_end(after) else moved
+
+
 def _months_or_part(after: dt.date, until: dt.date) -> Decimal:
     """Months or parts of a month from the day after `after` to `until`, counted from `after` in calendar months
-    (1 for 1 to 31 days late in a 31-day month, ...); 0 when `until` is not after `after`."""
+    (from a month's last day, to the last day of each later month); 0 when `until` is not after `after`."""
     count = 0
-    while _add_months(after, Decimal(count)) < until:
+    while _month_step(after, count) < until:
         count += 1
     return Decimal(count)
 
@@ -518,8 +525,8 @@ def _late_payment_interest(amount: Decimal, deadline: dt.date, paid: dt.date, ra
         return (minimum * months if interest < minimum else settle(interest)).quantize(Decimal("0.01"))
     total = Decimal(0)
     for index in range(months):
-        start = _add_months(deadline, Decimal(index))
-        end = min(_add_months(deadline, Decimal(index + 1)), paid)
+        start = _month_step(deadline, index)
+        end = min(_month_step(deadline, index + 1), paid)
         total += settle(daily * (end - start).days)
     return total.quantize(Decimal("0.01"))
 

@@ -458,6 +458,10 @@ class Findings(Strict):
         None, ge=0, description="The average monthly wage on which the invalidity or survivors' pension is computed "
                                 "(s.20), in RM, as PERKESO's records give it: the months it averages are not "
                                 "established (DOMAIN.md §3.4, §8.3).")
+    contribution_category: Optional[Literal["first", "second"]] = Field(
+        None, description="The contribution category of the month as PERKESO's records give it, where the rules "
+                          "cannot determine it (the month of the 55th or 60th birthday, an invalidity pensioner's "
+                          "one-third wage test).")
     payment_deadline: Optional[dt.date] = Field(
         None, description="The last day for paying the month's contribution, as PERKESO's records give it, for a "
                           "month whose deadline rule is not established (DOMAIN.md §1.7, §8.5).")

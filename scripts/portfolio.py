@@ -161,7 +161,29 @@ def _employment(rng: random.Random, started: dt.date) -> dict[str, Any]:
         # around the RM3,000 compulsory limit (before 1 Jun 2016), sometimes exactly on it
         "monthly_wage": _maybe(rng, _pick(rng, [(_money(rng, 1100, 2999), 80), (Decimal(3000), 3),
                                                  (_money(rng, 3001, 9000), 17)])),
+        "state": _maybe(rng, rng.choice(STATES)),
     }
+
+
+STATES = ("johor", "kedah", "kelantan", "melaka", "negeri_sembilan", "pahang", "pulau_pinang", "perak", "perlis",
+          "selangor", "terengganu", "sabah", "sarawak", "kuala_lumpur", "labuan", "putrajaya")
+
+
+def _contribution_month(rng: random.Random, day: dt.date) -> dict[str, Any]:
+    """A contribution month asked about on its own: the month's pay by component, sometimes paid late."""
+    month = day.replace(day=1)
+    wages = {"salary": _money(rng, 900, 7000)}
+    for component, share in (("overtime", 0.3), ("allowances", 0.4), ("annual_bonus", 0.08),
+                             ("travel_allowance", 0.15), ("commission", 0.05)):
+        if rng.random() < share:
+            wages[component] = _money(rng, 50, 1500)
+    data: dict[str, Any] = {"month": month, "wages": wages}
+    if rng.random() < 0.3:
+        data["declared_category"] = _pick(rng, [("first", 85), ("second", 15)])
+    if rng.random() < 0.6:
+        data["paid_on"] = _add_months(month, 1) + dt.timedelta(days=_pick(rng, [(rng.randint(0, 14), 70),
+                                                                                (rng.randint(15, 400), 30)]))
+    return data
 
 
 def _first_payable(rng: random.Random, day: dt.date, born: dt.date) -> dt.date:
@@ -204,7 +226,7 @@ def _history(rng: random.Random, first_payable: dt.date, day: dt.date, foreign: 
     first = _ordinal(first_payable)
     last = max(first, _ordinal(day) - (1 if rng.random() < 0.9 else 0))
     paid, second = _payment_pattern(rng, last - first + 1), _second_category(rng, first, last, foreign)
-    with_wages = rng.random() < 0.3
+    with_wages = rng.random() < 0.7
     months = []
     for ordinal in range(first, last + 1):
         status = paid(ordinal - first)
@@ -216,7 +238,7 @@ def _history(rng: random.Random, first_payable: dt.date, day: dt.date, foreign: 
         elif rng.random() < 0.05:
             entry["category"] = "first"
         if with_wages:
-            entry["wage"] = _money(rng, 1100, 6000)
+            entry["wage"] = _money(rng, 1100, 7000)
         months.append(entry)
     return months
 
@@ -319,6 +341,7 @@ def _medical_leave(rng: random.Random, day: dt.date) -> dict[str, Any] | None:
     leave: dict[str, Any] = {"days": days, "start": day}
     if days:
         leave["end"] = day + dt.timedelta(days=days - 1)
+        leave["days_worked"] = _maybe(rng, _pick(rng, [(0, 85), (min(days, rng.randint(1, 3)), 15)]), 0.8)
     return leave
 
 
@@ -421,8 +444,8 @@ def _add_death(rng: random.Random, data: dict[str, Any], day: dt.date, born: dt.
 # ---------------------------------------------------------------- one case
 
 # What the portfolio claims for, with weights: accidents by their basis, diseases, invalidity, deaths.
-CLAIMS = [("commuting", 32), ("industrial", 14), ("emergency", 6), ("disease", 12), ("invalidity", 16),
-          ("death_after_accident", 7), ("death", 11), ("nothing", 2)]
+CLAIMS = [("commuting", 26), ("industrial", 12), ("emergency", 5), ("disease", 11), ("invalidity", 16),
+          ("death_after_accident", 7), ("death", 11), ("contribution", 10), ("nothing", 2)]
 AGES = {"invalidity": (25, 64), "death": (25, 80), "death_after_accident": (20, 70)}
 
 
@@ -446,7 +469,7 @@ def case_data(rng: random.Random, index: int) -> dict[str, Any]:
         "case_id": f"bench-{index:06d}",
         "person": person,
         "employment": _employment(rng, entered),
-        "contributions": _contributions(rng, day, entered, person["foreign_worker"], 0.93 if long_history else 0.1),
+        "contributions": _contributions(rng, day, entered, person["foreign_worker"], 0.93 if long_history else 0.5),
         "findings": {},
     }
     if claim in ACCIDENTS:
@@ -460,6 +483,10 @@ def case_data(rng: random.Random, index: int) -> dict[str, Any]:
         _add_death(rng, data, day + dt.timedelta(days=_pick(rng, [(0, 50), (rng.randint(1, 90), 50)])), born, True)
     elif claim == "death":
         _add_death(rng, data, day, born, False)
+    elif claim == "contribution":
+        data["contribution_month"] = _contribution_month(rng, day)
+    if claim in ("invalidity", "death", "death_after_accident") and rng.random() < 0.6:
+        data["findings"]["pension_average_monthly_wage"] = _money(rng, 900, 6000)
     return data
 
 

@@ -41,11 +41,20 @@ def test_every_case_is_contradiction_free(portfolio):
     assert all(not case.contradictions() for case in portfolio)
 
 
-def test_the_mix_reaches_every_outcome_of_every_contingency(engine, portfolio):
+# Amounts the portfolio must compute somewhere, so that the benchmark measures the money too.
+AMOUNTS = ("contribution.total", "contribution.late_payment_interest", "contribution.payment_deadline",
+           "benefit_amount.temporary_disablement.amount", "benefit_amount.invalidity_pension.monthly",
+           "benefit_amount.funeral.amount")
+
+
+def test_the_mix_reaches_every_outcome_of_every_contingency_and_computes_amounts(engine, portfolio):
     seen = defaultdict(set)
+    computed = set()
     for case in portfolio:
         decision = adjudicate(engine, case, case.case_id, check=True)  # check: durable_rules agrees with Python
         for contingency in decision.contingencies:
             seen[contingency.fact].add(contingency.outcome)
+        computed |= {a.fact for a in decision.amounts if a.value is not None}
     for fact in CONTINGENCIES:
         assert seen[fact] == {"covered", "not_covered", "undetermined"}, fact
+    assert set(AMOUNTS) <= computed, set(AMOUNTS) - computed

@@ -194,6 +194,17 @@ def test_contribution_from_a_date_of_birth_determines_the_category(socso):
     assert amounts["contribution.total"] == "74.40" and amounts["contribution.employee_share"] == "0"
 
 
+def test_contribution_for_a_late_entrant_age_asks_whether_he_contributed_before_55(socso):
+    # aged 56 in October 2024: the category turns on a first contribution before 55 (s.6, DOMAIN.md §1.4(b))
+    args = ["contribution", "--wage", "2500", "--month", "2024-10", "--date-of-birth", "1968-03-10"]
+    unknown = json.loads(socso(*args, "--format", "json").stdout)
+    assert "contributions.contributed_before_age_55" in [m["name"] for m in unknown["missing"]]
+    late = json.loads(socso(*args, "--first-contributed-at-55-or-over", "--format", "json").stdout)
+    assert {a["fact"]: a["value"] for a in late["amounts"]}["contribution.total"] == "30.60"  # Second Category
+    early = json.loads(socso(*args, "--contributed-before-55", "--format", "json").stdout)
+    assert {a["fact"]: a["value"] for a in early["amounts"]}["contribution.total"] == "55.10"
+
+
 def test_contribution_paid_late_gives_the_deadline_and_the_interest(socso):
     result = socso("contribution", "--wage", "1350", "--month", "2025-07", "--category", "first", "--state", "kedah",
                    "--paid-on", "2025-09-20", "--format", "json")
@@ -209,6 +220,8 @@ def test_contribution_paid_late_gives_the_deadline_and_the_interest(socso):
     (["--wage", "100", "--month", "2024-13"], "--month '2024-13': expected a contribution month YYYY-MM"),
     (["--wage", "100", "--month", "2024-10", "--state", "johore"], "--state 'johore': expected one of johor"),
     (["--wage", "100", "--month", "2024-10", "--paid-on", "2024-02-30"], "--paid-on '2024-02-30': expected a date"),
+    (["--wage", "100", "--month", "2024-10", "--paid-on", "2024-09-30"], "expected a date in or after the contribution"),
+    (["--wage", "1,3,5,0", "--month", "2024-10"], "--wage '1,3,5,0': expected an amount in RM"),
 ])
 def test_contribution_refuses_bad_options_naming_the_option(socso, args, message):
     result = socso("contribution", *args)

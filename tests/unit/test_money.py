@@ -88,6 +88,9 @@ def test_the_last_working_day_follows_the_states_holidays_and_weekends(day, stat
     (D0(2024, 11, 15), D0(2024, 11, 15), 0), (D0(2024, 11, 15), D0(2024, 11, 16), 1),
     (D0(2024, 11, 15), D0(2024, 12, 15), 1), (D0(2024, 11, 15), D0(2024, 12, 16), 2),
     (D0(2024, 1, 31), D0(2024, 2, 29), 1), (D0(2024, 1, 31), D0(2024, 3, 1), 2),
+    # from a month-end deadline, whole calendar months: 30 April to 31 May is one month, 1 June starts the second
+    (D0(2012, 4, 30), D0(2012, 5, 31), 1), (D0(2012, 4, 30), D0(2012, 6, 1), 2),
+    (D0(2012, 5, 31), D0(2012, 6, 30), 1), (D0(2012, 2, 29), D0(2012, 3, 31), 1),
 ])
 def test_months_or_part_of_a_month(after, until, count):
     assert call("months_or_part", after, until) == count
