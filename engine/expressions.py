@@ -382,7 +382,14 @@ def _eligible_dependants(dependants: tuple, on: dt.date, age: Decimal) -> Any:
 
 
 def _counted(relation: str, dependants: tuple, on: dt.date, age: Decimal) -> Any:
-    return _eligible_dependants(tuple(d for d in dependants if d.relation in _RELATIONS[relation]), on, age)
+    # An exact count, or unknown: the shares of the Fourth and Eighth Schedules turn on how many there are, so a
+    # dependant whose eligibility is not yet known leaves the count unknown (eligible_dependants, which tests for
+    # at least one, may use a partial count).
+    members = tuple(d for d in dependants if d.relation in _RELATIONS[relation])
+    count = _eligible_dependants(members, on, age)
+    if count is UNKNOWN or any(_eligible_dependants((d,), on, age) is UNKNOWN for d in members):
+        return UNKNOWN
+    return count
 
 
 # The dependants' classes the shares of the Fourth and Eighth Schedules name (DOMAIN.md §8.4).
@@ -428,14 +435,15 @@ def _contribution(schedule: Any, wage: Decimal, month: dt.date, column: str) -> 
 
 
 def _months_on_record(history: tuple, start: dt.date, end: dt.date) -> Decimal:
-    return Decimal(sum(1 for _ in _months_in(history, start, end)))
+    # A month listed with no wages (unpaid leave) had no contribution payable: it is not a contribution month.
+    return Decimal(sum(1 for m in _months_in(history, start, end) if m.wage != 0))
 
 
 def _average_assumed_monthly_wage(schedule: Any, history: tuple, start: dt.date, end: dt.date) -> Any:
     # DOMAIN.md §2.5: the assumed monthly wages of the months on record (contributions paid or payable) from the
     # month of `start` to the month of `end`, each read in the schedule in force in its own month, averaged. Unknown
     # when a month on record has no wage, when no schedule covers a month, or when no month is on record.
-    months = list(_months_in(history, start, end))
+    months = [m for m in _months_in(history, start, end) if m.wage != 0]  # no wages: no contribution payable
     if not months:
         return UNKNOWN
     total = Decimal(0)
@@ -585,8 +593,9 @@ FUNCTIONS: dict[str, Function] = {
     "eligible_dependants_of": Function(
         ("dependant_list", "date", "number", "string"), "number",
         lambda dependants, on, age, relation: _counted(relation, dependants, on, age),
-        "eligible_dependants_of(death.dependants, on, age, class): as eligible_dependants, counting one class only: "
-        "spouse (widow or widower), child, parent, grandparent, sibling or other", partial=True,
+        "eligible_dependants_of(death.dependants, on, age, class): the exact number of eligible dependants of one "
+        "class (spouse: widow or widower; child, parent, grandparent, sibling or other); unknown while any of that "
+        "class lacks a detail that decides eligibility", partial=True,
         choices=((), (), (), tuple(_RELATIONS))),
     "add_days": Function(("date", "number"), "date", _add_days, "add_days(d, n): the date n days later (earlier if "
                                                                 "negative)"),
@@ -612,8 +621,8 @@ FUNCTIONS: dict[str, Function] = {
         "second_category", partial=True, choices=((), (), (), CONTRIBUTION_COLUMNS)),
     "months_on_record": Function(
         ("contribution_history", "date", "date"), "number", _months_on_record,
-        "months_on_record(contributions.months, from, to): months the history lists (contribution paid or payable) "
-        "from the month of `from` to the month of `to`"),
+        "months_on_record(contributions.months, from, to): months the history lists (contribution paid or payable; "
+        "a month listed with a wage of 0 is not one) from the month of `from` to the month of `to`"),
     "average_assumed_monthly_wage": Function(
         ("schedule", "contribution_history", "date", "date"), "number", _average_assumed_monthly_wage,
         "average_assumed_monthly_wage(parameters.contributions.third_schedule, contributions.months, from, to): the "

@@ -556,6 +556,17 @@ class Case(Strict):
             found.append((("contribution_month",),
                           "a contribution month is a case of its own: its governing date is the month, and a case "
                           "with an accident, disease, invalidity or death is judged at that event's date"))
+        months = [m.month for m in (self.contributions.months or [])]
+        repeated = sorted({m for m in months if months.count(m) > 1})
+        if repeated:
+            found.append((("contributions", "months"),
+                          f"the month(s) {', '.join(repeated)} are listed more than once: a month counts once "
+                          "(s.6(9)-(10)); list each month once (several employers in one month are not modelled)"))
+        leave = self.medical_leave or MedicalLeave()
+        if leave.days is not None and leave.days_worked is not None and leave.days_worked > leave.days:
+            found.append((("medical_leave", "days_worked"),
+                          f"medical_leave.days_worked ({leave.days_worked}) is more than the days of leave "
+                          f"({leave.days})"))
         disease = self.disease or Disease()
         if disease.still_in_occupation is True and disease.exposure_ended is not None:
             found.append((("disease", "exposure_ended"),

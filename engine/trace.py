@@ -2,7 +2,7 @@
 decision; they never change it."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .expressions import render_value
 from .model import Amount, Decision
@@ -81,9 +81,13 @@ def to_text(decision: Decision, not_applied: bool = True) -> str:
 def _figure(value, unit: str) -> str:
     """An amount as a letter writes it: RM1,234.56, 105.33 a day; the exact value, never rounded for display."""
     try:
-        number = format(Decimal(value), ",")
+        exact = Decimal(value)
+        number = format(exact, ",")
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
+    if unit.startswith("RM") and exact.as_tuple().exponent < -2:
+        # an intermediate average (RM2,461.666…): the sen for reading, the exact value kept beside it
+        number = f"{exact.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,} (exactly {exact})"
     if unit.startswith("RM"):
         return f"RM{number}" + unit[2:]
     return f"{number} {unit}" if unit else number

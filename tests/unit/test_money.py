@@ -175,3 +175,31 @@ def test_a_dated_parameter_read_as_a_plain_number_is_a_type_error(tmp_path):
     with pytest.raises(RuleSetError) as error:
         load_ruleset(root)
     assert "'+' needs numbers, not a dated_number" in error.value.render()
+
+
+def test_a_month_without_wages_is_not_a_contribution_month(schedule):
+    history_ = months(("2024-10", "3000"), ("2024-11", "0"), ("2024-12", "3000"))
+    assert call("months_on_record", history_, D0(2024, 10, 1), D0(2024, 12, 1)) == 2
+    assert call("average_assumed_monthly_wage", schedule, history_, D0(2024, 10, 1), D0(2024, 12, 1)) == D("2950")
+
+
+def test_the_count_of_a_class_of_dependants_is_exact_or_unknown():
+    from engine.model import Dependant
+    widow = Dependant(relation="widow").record()
+    child = Dependant(relation="child", date_of_birth=D0(2015, 1, 1), married=False).record()
+    unsure = Dependant(relation="child", date_of_birth=D0(2015, 1, 1)).record()  # married not recorded
+    args = (D0(2025, 1, 1), D("21"))
+    assert call("eligible_dependants_of", (widow, child, child), *args, "child") == 2
+    assert call("eligible_dependants_of", (widow, child, unsure), *args, "child") is ex.UNKNOWN
+    assert call("eligible_dependants_of", (widow, child, unsure), *args, "spouse") == 1
+    assert call("eligible_dependants", (widow, child, unsure), *args) == 2  # at least: enough for ">= 1"
+
+
+def test_a_month_listed_twice_and_more_days_worked_than_leave_are_contradictions():
+    from engine import Case
+    case = Case.model_validate({"case_id": "c", "contributions": {"months": [
+        {"month": "2024-01", "paid": True}, {"month": "2024-01", "paid": True}]},
+        "medical_leave": {"days": 4, "days_worked": 6}})
+    messages = [message for _, message in case.contradictions()]
+    assert any("2024-01 are listed more than once" in m for m in messages)
+    assert any("days_worked (6) is more than the days of leave (4)" in m for m in messages)
