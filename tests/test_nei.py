@@ -115,6 +115,8 @@ CONTRIBUTIONS = {
     "nei-contrib-2028-06-top-band-phase-2": (Decimal("59.50"), Decimal("59.50"), Decimal("1.00")),
     "nei-contrib-2031-06-top-band-phase-3": (Decimal("74.40"), Decimal("74.35"), Decimal("1.25")),
     "nei-contrib-2026-07-minimum-wage": (Decimal("12.40"), Decimal("12.35"), Decimal("0.75")),
+    # Second Category (aged 62): the employee pays the NEI share although he pays no Employment Injury share
+    "nei-contrib-2026-07-second-category-aged-62": (Decimal("12.40"), Decimal("12.35"), Decimal("0.75")),
 }
 
 
@@ -137,6 +139,7 @@ def test_contribution_with_the_scheme_switched_on(switched_on, stem):
     if CONTRIBUTIONS[stem] is None:
         assert SHARE not in amounts and RATE not in amounts
         assert "NEI-CONTRIB-001" not in [f.rule_id for f in decision.fired]
+        assert _determination(decision, "nei.contribution_payable") is False
         return
     share, _, rate = CONTRIBUTIONS[stem]
     expect = {"amounts": {SHARE: share, RATE: rate}, "fired": ["NEI-CONTRIB-001", "NEI-CONTRIB-010"]}
@@ -181,3 +184,27 @@ def test_switched_off_the_decision_says_why(engine):
         assert "parameters.nei.commencement_confirmed" in nei.reason
         assert not any(a.fact.startswith(("nei.", "benefit_amount.nei_")) for a in decision.amounts)
         assert "findings.non_employment_injury_excluded" not in [m.name for m in decision.missing]
+
+
+def _determination(decision, fact):
+    return next((d.value for d in decision.determinations if d.fact == fact), "not listed")
+
+
+def test_switched_off_a_contribution_month_from_2026_leaves_the_nei_contribution_undetermined_and_says_why(engine):
+    """Review r20, r21: the NEI contribution must not disappear silently while the switch is off."""
+    for stem in ("nei-contrib-2026-07-minimum-wage", "nei-contrib-2026-07-second-category-aged-62"):
+        decision = _decide(engine, stem)
+        assert _determination(decision, "nei.contribution_payable") is None
+        details = [n.detail or "" for n in decision.not_applied if n.rule_id == "NEI-CONTRIB-010"]
+        assert details and "commencement date of the Non-Employment Injury Scheme (Act A1788) is not confirmed" in details[0]
+        titles = {a.fact: a.title for a in decision.amounts}
+        assert "excluding any Non-Employment Injury contribution" in titles["contribution.total"]
+        assert "excluding any Non-Employment Injury contribution" in titles["contribution.employee_share"]
+
+
+def test_no_nei_contribution_for_a_month_before_2026_whatever_the_switch(engine, switched_on):
+    for eng in (engine, switched_on):
+        path = CASES / "contrib-e1-rubber-glove-operator-2024-10.yaml"
+        decision = adjudicate(eng, load_case(path), path.name, check=True)
+        assert _determination(decision, "nei.contribution_payable") is False
+        assert "NEI-CONTRIB-020" in [f.rule_id for f in decision.fired]
