@@ -32,7 +32,7 @@ def jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, tuple) or getattr(value, "kind", None) is not None:
+    if isinstance(value, tuple) or ex.is_dated(value):
         return ex.render_value(value)
     return value
 
@@ -429,7 +429,7 @@ class _Explainer:
             inputs.append(self._use(ex.render(call), computed, "computed"))
             parameters += _history_uses(call, self.lookup)
         for n in dict.fromkeys(r.name for r in ex.names_in(formula)):
-            if n in readings and getattr(readings[n].value, "kind", None) is None:
+            if n in readings and not ex.is_dated(readings[n].value):
                 r = readings[n]
                 parameters.append(ParameterUse(name=n, value=jsonable(r.value), effective_from=r.effective_from,
                                                source=r.source, confidence=r.confidence))
@@ -535,7 +535,7 @@ def _history_uses(call: ex.Call, lookup) -> list[ParameterUse]:
     if not call.args or not isinstance(call.args[0], ex.Ref):
         return []
     history = lookup(call.args[0].name)
-    if getattr(history, "kind", None) is None:
+    if not ex.is_dated(history):
         return []
     days: list[dt.date] = []
     if call.fn == "average_assumed_monthly_wage":

@@ -661,10 +661,14 @@ TYPES = ("boolean", "string", "number", "date")
 DATED = "dated_"  # the type of a history parameter: dated_number, dated_date, ...; a schedule is "schedule"
 
 
+def is_dated(value: Any) -> bool:
+    """A parameters.History (every dated value of a parameter); duck-typed, as this module imports no model."""
+    return getattr(value, "kind", None) is not None
+
+
 def type_of_value(value: Any) -> str:
-    kind = getattr(value, "kind", None)  # a parameters.History: every dated value of a parameter
-    if kind is not None:
-        return "schedule" if kind == "schedule" else DATED + kind
+    if is_dated(value):
+        return "schedule" if value.kind == "schedule" else DATED + value.kind
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, (int, Decimal)):
@@ -1077,7 +1081,7 @@ def render_value(value: Any) -> str:
         return f'"{value}"'
     if isinstance(value, dt.date):
         return value.isoformat()
-    if getattr(value, "kind", None) is not None:  # a dated parameter's history
+    if is_dated(value):
         return str(value)
     if isinstance(value, tuple):  # a list the rules read through functions: summarised, never dumped
         return f"[{len(value)} entr{'y' if len(value) == 1 else 'ies'}]"
